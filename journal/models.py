@@ -1,0 +1,358 @@
+"""The cramp journal: episodes, the person's medications, daily check-ins and profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from journal.timezones import validate_time_zone
+from journal.units import MAX_FLUID_ML
+
+MAX_DURATION_SECONDS = 24 * 60 * 60
+MAX_EXERCISE_MINUTES = 24 * 60
+
+
+class FluidUnit(models.TextChoices):
+    ML = "ml", "Millilitres (ml)"
+    FL_OZ = "floz", "US fluid ounces (fl oz)"
+
+
+class BodyRegion(models.TextChoices):
+    HAMSTRING = "hamstring", "Hamstring (back of thigh)"
+    CALF = "calf", "Calf"
+    QUADRICEPS = "quadriceps", "Quadriceps (front of thigh)"
+    FOOT = "foot", "Foot / toes"
+    HAND = "hand", "Hand / fingers"
+    FOREARM = "forearm", "Forearm"
+    UPPER_ARM = "upper_arm", "Upper arm"
+    NECK = "neck", "Neck"
+    SHOULDER = "shoulder", "Shoulder"
+    UPPER_BACK = "upper_back", "Upper back"
+    LOWER_BACK = "lower_back", "Lower back"
+    ABDOMEN = "abdomen", "Abdomen"
+    CHEST_WALL = "chest_wall", "Chest wall"
+    OTHER = "other", "Other"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BOTH = "both", "Both"
+    NOT_APPLICABLE = "na", "Not applicable"
+
+
+class Activity(models.TextChoices):
+    ASLEEP = "asleep", "Asleep"
+    RESTING = "resting", "Resting"
+    SITTING = "sitting", "Sitting"
+    STANDING = "standing", "Standing / walking"
+    EXERCISING = "exercising", "Exercising"
+    AFTER_EXERCISE = "after_exercise", "After exercise"
+    OTHER = "other", "Other"
+
+
+class ExerciseIntensity(models.TextChoices):
+    LIGHT = "light", "Light"
+    MODERATE = "moderate", "Moderate"
+    VIGOROUS = "vigorous", "Vigorous"
+
+
+class Trigger(models.TextChoices):
+    HEAVY_SWEATING = "heavy_sweating", "Heavy sweating"
+    DEHYDRATION = "dehydration", "Dehydration"
+    FATIGUE = "fatigue", "Fatigue / overuse"
+    SITTING = "sitting", "Long sitting / poor posture"
+    STRESS = "stress", "Stress"
+    POOR_SLEEP = "poor_sleep", "Poor sleep"
+    HEAT = "heat", "Heat"
+    PRIOR_INJURY = "prior_injury", "Prior injury"
+    DIET = "diet", "Missed meals / diet"
+    NEW_MEDICATION = "new_medication", "New medication"
+    OTHER = "other", "Other"
+
+
+class Symptom(models.TextChoices):
+    WEAKNESS = "weakness", "Muscle weakness"
+    NUMBNESS = "numbness", "Numbness or tingling"
+    SWELLING = "swelling", "Swelling"
+    REDNESS = "redness", "Redness"
+    SKIN_CHANGES = "skin_changes", "Skin changes"
+    UNCONTROLLED_PAIN = "uncontrolled_pain", "Pain that could not be controlled"
+    SORENESS = "soreness", "Soreness afterwards"
+
+
+class ReliefMeasure(models.TextChoices):
+    STRETCH = "stretch", "Stretch"
+    MASSAGE = "massage", "Massage / foam roller"
+    HEAT = "heat", "Heat"
+    ICE = "ice", "Ice"
+    WALKING = "walking", "Walking it off"
+    ELECTROLYTE = "electrolyte", "Electrolyte drink"
+    MEDICATION = "medication", "Medication"
+    OTHER = "other", "Other"
+
+
+class ReliefEffect(models.IntegerChoices):
+    # Integers so that "how well it helped on average" is a plain AVG in the database.
+    NONE = 0, "Did not help"
+    SOME = 1, "Helped some"
+    A_LOT = 2, "Helped a lot"
+
+
+class MedicationKind(models.TextChoices):
+    DIURETIC = "diuretic", "Diuretic (water pill)"
+    STATIN = "statin", "Statin"
+    BETA_AGONIST = "beta_agonist", "Beta-agonist inhaler"
+    CALCIUM_CHANNEL_BLOCKER = "ccb", "Calcium-channel blocker"
+    OTHER = "other", "Other"
+
+
+def _choices_check(field: str, choices: type[models.Choices], name: str, blank: bool = False):
+    allowed = list(choices.values) + ([""] if blank else [])
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": allowed}), name=name)
+
+
+class OwnedQuerySet(models.QuerySet):
+    def for_user(self, user) -> OwnedQuerySet:
+        """Only the rows this person owns: the one way views reach journal data."""
+        return self.filter(owner=user)
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    fluid_unit = models.CharField(max_length=4, choices=FluidUnit.choices, default=FluidUnit.ML)
+
+    class Meta:
+        constraints = [_choices_check("fluid_unit", FluidUnit, "profile_fluid_unit_valid")]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class MedicationQuerySet(OwnedQuerySet):
+    def active_on(self, day: dt.date) -> MedicationQuerySet:
+        """Medications being taken on a local date: started by then and not yet stopped."""
+        return self.filter(
+            Q(started_on__isnull=True) | Q(started_on__lte=day),
+            Q(stopped_on__isnull=True) | Q(stopped_on__gte=day),
+        )
+
+
+class Medication(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medications"
+    )
+    name = models.CharField(max_length=100)
+    dose = models.CharField(max_length=100, blank=True, help_text="For example 20 mg once a day.")
+    kind = models.CharField(max_length=20, choices=MedicationKind.choices)
+    started_on = models.DateField(null=True, blank=True)
+    stopped_on = models.DateField(
+        null=True, blank=True, help_text="Leave empty while you are still taking it."
+    )
+
+    objects = MedicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(stopped_on__isnull=True)
+                | Q(stopped_on__gte=models.F("started_on")),
+                name="medication_stop_not_before_start",
+            ),
+            _choices_check("kind", MedicationKind, "medication_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.dose}".strip()
+
+    def is_active_on(self, day: dt.date) -> bool:
+        started = self.started_on is None or self.started_on <= day
+        not_stopped = self.stopped_on is None or self.stopped_on >= day
+        return started and not_stopped
+
+
+class Episode(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes"
+    )
+    # A stable id that survives export and import.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    started_at = models.DateTimeField()
+    # Null with ongoing=False means the person did not say how long it lasted.
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    ongoing = models.BooleanField(default=False)
+    body_region = models.CharField(max_length=20, choices=BodyRegion.choices)
+    side = models.CharField(max_length=5, choices=Side.choices)
+    intensity = models.PositiveSmallIntegerField()
+    activity = models.CharField(max_length=20, choices=Activity.choices, blank=True)
+    broke_sleep = models.BooleanField(default=False)
+    fluid_ml = models.PositiveIntegerField(null=True, blank=True)
+    electrolyte_drink = models.BooleanField(null=True, blank=True)
+    exercise_type = models.CharField(max_length=100, blank=True)
+    exercise_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    exercise_intensity = models.CharField(
+        max_length=10, choices=ExerciseIntensity.choices, blank=True
+    )
+    heavy_sweating = models.BooleanField(null=True, blank=True)
+    medications_taken = models.ManyToManyField(
+        Medication, blank=True, related_name="episodes_taken_for"
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            # The episode list and every date-range query: WHERE owner = ? ORDER BY started_at.
+            models.Index(fields=["owner", "started_at"], name="episode_owner_started"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intensity__gte=0, intensity__lte=10), name="episode_intensity_0_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_seconds__isnull=True)
+                | Q(duration_seconds__gte=1, duration_seconds__lte=MAX_DURATION_SECONDS),
+                name="episode_duration_1s_to_24h",
+            ),
+            models.CheckConstraint(
+                condition=Q(ongoing=False) | Q(duration_seconds__isnull=True),
+                name="episode_ongoing_has_no_duration",
+            ),
+            models.CheckConstraint(
+                condition=Q(fluid_ml__isnull=True) | Q(fluid_ml__lte=MAX_FLUID_ML),
+                name="episode_fluid_at_most_15l",
+            ),
+            models.CheckConstraint(
+                condition=Q(exercise_minutes__isnull=True)
+                | Q(exercise_minutes__lte=MAX_EXERCISE_MINUTES),
+                name="episode_exercise_at_most_1440",
+            ),
+            _choices_check("body_region", BodyRegion, "episode_body_region_valid"),
+            _choices_check("side", Side, "episode_side_valid"),
+            _choices_check("activity", Activity, "episode_activity_valid", blank=True),
+            _choices_check(
+                "exercise_intensity", ExerciseIntensity, "episode_exercise_intensity_valid", True
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_body_region_display()} cramp at {self.started_at:%Y-%m-%d %H:%M} UTC"
+
+    def get_absolute_url(self) -> str:
+        return reverse("episode_detail", args=[self.pk])
+
+    @property
+    def ended_at(self) -> dt.datetime | None:
+        if self.duration_seconds is None:
+            return None
+        return self.started_at + dt.timedelta(seconds=self.duration_seconds)
+
+
+class EpisodeTrigger(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="triggers")
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "trigger"], name="episode_trigger_once"),
+            _choices_check("trigger", Trigger, "episode_trigger_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_trigger_display()
+
+
+class EpisodeSymptom(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="symptoms")
+    symptom = models.CharField(max_length=20, choices=Symptom.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "symptom"], name="episode_symptom_once"),
+            _choices_check("symptom", Symptom, "episode_symptom_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_symptom_display()
+
+
+class EpisodeRelief(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="reliefs")
+    measure = models.CharField(max_length=20, choices=ReliefMeasure.choices)
+    effect = models.PositiveSmallIntegerField(choices=ReliefEffect.choices)
+
+    class Meta:
+        ordering = ["measure"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "measure"], name="episode_relief_once"),
+            _choices_check("measure", ReliefMeasure, "episode_relief_measure_valid"),
+            models.CheckConstraint(
+                condition=Q(effect__in=ReliefEffect.values), name="episode_relief_effect_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_measure_display()}: {self.get_effect_display()}"
+
+
+class CheckIn(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    # The person's local calendar day, not a UTC date.
+    date = models.DateField()
+    fluid_ml = models.PositiveIntegerField(null=True, blank=True)
+    electrolytes = models.BooleanField(null=True, blank=True)
+    exercise_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    exercise_intensity = models.CharField(
+        max_length=10, choices=ExerciseIntensity.choices, blank=True
+    )
+    sleep_hours = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    stretched = models.BooleanField(default=False)
+    # Null: no exercise that day, so there was nothing to warm up for.
+    warmed_up = models.BooleanField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            # Also the index for "this person's check-ins between two dates".
+            models.UniqueConstraint(fields=["owner", "date"], name="checkin_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(fluid_ml__isnull=True) | Q(fluid_ml__lte=MAX_FLUID_ML),
+                name="checkin_fluid_at_most_15l",
+            ),
+            models.CheckConstraint(
+                condition=Q(exercise_minutes__isnull=True)
+                | Q(exercise_minutes__lte=MAX_EXERCISE_MINUTES),
+                name="checkin_exercise_at_most_1440",
+            ),
+            models.CheckConstraint(
+                condition=Q(sleep_hours__isnull=True) | Q(sleep_hours__gte=0, sleep_hours__lte=24),
+                name="checkin_sleep_0_to_24h",
+            ),
+            _choices_check(
+                "exercise_intensity", ExerciseIntensity, "checkin_exercise_intensity_valid", True
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in for {self.date}"

@@ -1,0 +1,64 @@
+"""Multi-step writes and small lookups shared by the views and the seed command."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from journal.models import (
+    MAX_DURATION_SECONDS,
+    Episode,
+    EpisodeRelief,
+    EpisodeSymptom,
+    EpisodeTrigger,
+    Profile,
+)
+
+
+def get_profile(user: AbstractBaseUser) -> Profile:
+    """The person's profile, made on first use (for accounts created in the admin)."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def last_region_and_side(user: AbstractBaseUser) -> dict[str, str]:
+    """Region and side of the most recently logged episode, to preselect in the quick log."""
+    return (
+        Episode.objects.for_user(user)
+        .order_by("-created_at", "-pk")
+        .values("body_region", "side")
+        .first()
+    ) or {}
+
+
+@transaction.atomic
+def save_episode_details(
+    episode: Episode,
+    triggers: list[str],
+    symptoms: list[str],
+    reliefs: dict[str, int],
+) -> None:
+    """Replace the episode's multi-choice answers with the ones given."""
+    episode.triggers.all().delete()
+    episode.symptoms.all().delete()
+    episode.reliefs.all().delete()
+    EpisodeTrigger.objects.bulk_create(EpisodeTrigger(episode=episode, trigger=t) for t in triggers)
+    EpisodeSymptom.objects.bulk_create(EpisodeSymptom(episode=episode, symptom=s) for s in symptoms)
+    EpisodeRelief.objects.bulk_create(
+        EpisodeRelief(episode=episode, measure=m, effect=e) for m, e in reliefs.items()
+    )
+
+
+def stop_episode(episode: Episode, now: dt.datetime | None = None) -> bool:
+    """End an ongoing episode now; False when it started too long ago to time (over 24 h)."""
+    now = now or timezone.now()
+    seconds = max(1, round((now - episode.started_at).total_seconds()))
+    if seconds > MAX_DURATION_SECONDS:
+        return False
+    episode.ongoing = False
+    episode.duration_seconds = seconds
+    episode.save()
+    return True

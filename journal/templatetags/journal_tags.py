@@ -1,0 +1,29 @@
+from django import template
+
+from journal.units import format_fluid
+
+register = template.Library()
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """Seconds as '2 min 13 s', '45 s' or '1 h 05 min'."""
+    if seconds is None:
+        return "not recorded"
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
+@register.filter
+def fluid(ml: int | None, unit: str) -> str:
+    return format_fluid(ml, unit)
+
+
+@register.filter
+def yes_no(value: bool | None) -> str:
+    return {True: "Yes", False: "No"}.get(value, "not recorded")

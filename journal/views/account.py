@@ -1,0 +1,33 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from journal import services
+from journal.forms import ProfileForm, SignUpForm
+from journal.models import Medication
+
+
+@login_not_required
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome! Your journal is ready. Log a cramp whenever one comes.")
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    profile = services.get_profile(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("profile")
+    medications = Medication.objects.for_user(request.user)
+    return render(request, "account/profile.html", {"form": form, "medications": medications})
