@@ -29,6 +29,7 @@ from journal.timezones import time_zone_names
 from journal.units import from_ml, max_in_unit, to_ml
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+DEFAULT_INTENSITY = 5
 YES_NO_UNKNOWN = [("", "Not recorded"), ("true", "Yes"), ("false", "No")]
 
 
@@ -36,7 +37,7 @@ def _time_zone_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         choices=[(name, name.replace("_", " ")) for name in time_zone_names()],
         initial="UTC",
-        help_text="Times are shown in this zone. A cramp at 00:30 counts for the night it began.",
+        help_text="Times are shown, and days counted, in this zone.",
     )
 
 
@@ -51,7 +52,6 @@ def _intensity_field() -> forms.IntegerField:
         label="How bad (0 = no pain, 10 = worst imaginable)",
         min_value=0,
         max_value=10,
-        initial=5,
         widget=forms.NumberInput(
             attrs={"type": "range", "min": 0, "max": 10, "step": 1, "class": "form-range"}
         ),
@@ -60,6 +60,15 @@ def _intensity_field() -> forms.IntegerField:
             "max_value": "Intensity runs from 0 to 10.",
         },
     )
+
+
+class IntensityDefaultMixin:
+    """Start a new episode's slider in the middle: a blank model value would override it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.initial.get("intensity") is None:
+            self.initial["intensity"] = DEFAULT_INTENSITY
 
 
 class FluidField(forms.DecimalField):
@@ -172,7 +181,7 @@ def _check_not_in_future(started_at: dt.datetime) -> None:
         raise forms.ValidationError("The start can't be more than 5 minutes in the future.")
 
 
-class EpisodeForm(forms.ModelForm):
+class EpisodeForm(IntensityDefaultMixin, forms.ModelForm):
     """The full episode form. The view sets ``instance.owner`` before binding."""
 
     duration_minutes = forms.IntegerField(
@@ -372,7 +381,7 @@ QUICK_DURATION_CHOICES = [
 ]
 
 
-class QuickLogForm(forms.ModelForm):
+class QuickLogForm(IntensityDefaultMixin, forms.ModelForm):
     """One screen, sensible defaults: a cramp logged in two taps."""
 
     started_ago = forms.TypedChoiceField(
@@ -399,7 +408,7 @@ class QuickLogForm(forms.ModelForm):
         return episode
 
 
-class TimerStartForm(forms.ModelForm):
+class TimerStartForm(IntensityDefaultMixin, forms.ModelForm):
     intensity = _intensity_field()
 
     class Meta:

@@ -24,6 +24,10 @@ def get_profile(user: AbstractBaseUser) -> Profile:
     return profile
 
 
+# Night-time calf cramps are the commonest kind, so a first log starts there.
+FIRST_LOG_DEFAULTS = {"body_region": "calf", "side": "left"}
+
+
 def last_region_and_side(user: AbstractBaseUser) -> dict[str, str]:
     """Region and side of the most recently logged episode, to preselect in the quick log."""
     return (
@@ -31,7 +35,7 @@ def last_region_and_side(user: AbstractBaseUser) -> dict[str, str]:
         .order_by("-created_at", "-pk")
         .values("body_region", "side")
         .first()
-    ) or {}
+    ) or FIRST_LOG_DEFAULTS
 
 
 @transaction.atomic

@@ -1,0 +1,50 @@
+# One command to run, one to test. Everything installs into .venv on first use.
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+BOOTSTRAP_VERSION := 5.3.8
+
+.PHONY: run test lint format vendor clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the requirement files change.
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py createcachetable
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=crampjournal.settings_test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Fetch the vendored front-end files again from the npm registry (they are committed).
+vendor:
+	rm -rf /tmp/cj-vendor && mkdir -p /tmp/cj-vendor
+	cd /tmp/cj-vendor && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) && tar xzf bootstrap-$(BOOTSTRAP_VERSION).tgz
+	mkdir -p static/vendor/bootstrap-$(BOOTSTRAP_VERSION)
+	cp /tmp/cj-vendor/package/dist/css/bootstrap.min.css* /tmp/cj-vendor/package/dist/js/bootstrap.bundle.min.js* \
+	   /tmp/cj-vendor/package/LICENSE static/vendor/bootstrap-$(BOOTSTRAP_VERSION)/
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

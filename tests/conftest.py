@@ -1,0 +1,77 @@
+"""Shared fixtures: people, signed-in clients and small factories for journal rows."""
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from journal.models import CheckIn, Episode, Medication, MedicationKind, Profile
+
+PASSWORD = "a-long-test-password-42"
+
+
+def _make_user(username: str, time_zone: str = "UTC") -> User:
+    user = User.objects.create_user(username, f"{username}@example.com", PASSWORD)
+    Profile.objects.create(user=user, time_zone=time_zone)
+    return user
+
+
+@pytest.fixture
+def user(db) -> User:
+    return _make_user("alice")
+
+
+@pytest.fixture
+def other_user(db) -> User:
+    return _make_user("mallory")
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    def make(person: User) -> Client:
+        client = Client()
+        client.force_login(person)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def alice_client(user, client_for) -> Client:
+    return client_for(user)
+
+
+@pytest.fixture
+def make_episode() -> Callable[..., Episode]:
+    def make(owner: User, **fields) -> Episode:
+        defaults = {
+            "started_at": timezone.now() - dt.timedelta(hours=1),
+            "duration_seconds": 90,
+            "body_region": "calf",
+            "side": "left",
+            "intensity": 5,
+        }
+        return Episode.objects.create(owner=owner, **(defaults | fields))
+
+    return make
+
+
+@pytest.fixture
+def make_medication() -> Callable[..., Medication]:
+    def make(owner: User, **fields) -> Medication:
+        defaults = {"name": "Atorvastatin", "dose": "20 mg", "kind": MedicationKind.STATIN}
+        return Medication.objects.create(owner=owner, **(defaults | fields))
+
+    return make
+
+
+@pytest.fixture
+def make_checkin() -> Callable[..., CheckIn]:
+    def make(owner: User, **fields) -> CheckIn:
+        defaults = {"date": timezone.localdate(), "fluid_ml": 2000, "sleep_hours": 7}
+        return CheckIn.objects.create(owner=owner, **(defaults | fields))
+
+    return make

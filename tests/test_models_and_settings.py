@@ -1,0 +1,121 @@
+"""What the database itself refuses, and settings that fail loudly."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, connection, transaction
+
+from crampjournal.env import env_bool, env_int, env_list
+from journal.models import CheckIn, Episode, EpisodeRelief, EpisodeTrigger
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"intensity": 11},
+        {"duration_seconds": 0},
+        {"duration_seconds": 86_401},
+        {"ongoing": True, "duration_seconds": 60},
+        {"fluid_ml": 15_001},
+        {"exercise_minutes": 1441},
+        {"body_region": "tail"},
+        {"side": "top"},
+        {"activity": "dancing"},
+    ],
+)
+def test_database_refuses_impossible_episodes(user, make_episode, fields):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_episode(user, **fields)
+
+
+def test_database_refuses_impossible_checkins(user):
+    for fields in [{"sleep_hours": 25}, {"fluid_ml": 20_000}, {"exercise_minutes": 2000}]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CheckIn.objects.create(owner=user, date=dt.date(2026, 1, 1), **fields)
+
+
+def test_a_trigger_or_relief_is_recorded_once_per_episode(user, make_episode):
+    episode = make_episode(user)
+    EpisodeTrigger.objects.create(episode=episode, trigger="stress")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EpisodeTrigger.objects.create(episode=episode, trigger="stress")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EpisodeRelief.objects.create(episode=episode, measure="stretch", effect=5)
+
+
+def test_deleting_an_episode_deletes_its_details(user, make_episode):
+    episode = make_episode(user)
+    EpisodeTrigger.objects.create(episode=episode, trigger="heat")
+    episode.delete()
+    assert not EpisodeTrigger.objects.exists()
+
+
+def test_for_user_scopes_to_the_owner(user, other_user, make_episode):
+    mine = make_episode(user)
+    make_episode(other_user)
+    assert list(Episode.objects.for_user(user)) == [mine]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite settings")
+def test_sqlite_runs_in_wal_with_immediate_transactions(db):
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] == 20
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_env_readers_fail_loudly(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "maybe")
+    monkeypatch.setenv("X_INT", "ten")
+    monkeypatch.setenv("X_LIST", "a.example, b.example ,")
+    with pytest.raises(ImproperlyConfigured, match="X_BOOL"):
+        env_bool("X_BOOL")
+    with pytest.raises(ImproperlyConfigured, match="X_INT"):
+        env_int("X_INT", 1)
+    assert env_list("X_LIST", []) == ["a.example", "b.example"]
+    monkeypatch.setenv("X_BOOL", "On")
+    assert env_bool("X_BOOL") is True
+
+
+def _load_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import crampjournal.settings"],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _load_settings(DJANGO_ALLOWED_HOSTS="cramps.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_development_starts_with_nothing_set():
+    assert _load_settings(DJANGO_DEBUG="true").returncode == 0
+
+
+def test_a_bad_debug_value_is_named():
+    result = _load_settings(DJANGO_DEBUG="perhaps")
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_an_unsupported_database_url_is_refused():
+    result = _load_settings(DJANGO_DEBUG="true", DATABASE_URL="mysql://u@localhost/db")
+    assert "DATABASE_URL must name" in result.stderr
