@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BOOTSTRAP_VERSION := 5.3.8
 
-.PHONY: run test lint format vendor clean
+.PHONY: run demo test lint format vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py createcachetable
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# A demo account full of a year of realistic data.
+demo: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py seed_demo --username demo --password demo-pass-123
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .

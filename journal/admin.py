@@ -31,8 +31,8 @@ class EpisodeAdmin(admin.ModelAdmin):
     list_display = ["started_at", "owner", "body_region", "side", "intensity", "duration_seconds"]
     list_filter = ["body_region", "side", "ongoing"]
     list_select_related = ["owner"]
-    raw_id_fields = ["owner"]
-    filter_horizontal = ["medications_taken"]
+    # Raw ids: a picker would list every person's medications.
+    raw_id_fields = ["owner", "medications_taken"]
     inlines = [EpisodeTriggerInline, EpisodeSymptomInline, EpisodeReliefInline]
 
 

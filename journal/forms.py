@@ -185,13 +185,13 @@ class EpisodeForm(IntensityDefaultMixin, forms.ModelForm):
     """The full episode form. The view sets ``instance.owner`` before binding."""
 
     duration_minutes = forms.IntegerField(
-        label="Minutes", required=False, min_value=0, max_value=24 * 60
+        label="Lasted: minutes", required=False, min_value=0, max_value=24 * 60
     )
     duration_seconds_part = forms.IntegerField(
-        label="Seconds", required=False, min_value=0, max_value=59
+        label="and seconds", required=False, min_value=0, max_value=59
     )
     intensity = _intensity_field()
-    exercise_minutes = _exercise_minutes_field("Exercise in the last 24 h (minutes)")
+    exercise_minutes = _exercise_minutes_field("Minutes of exercise in the last 24 h")
     electrolyte_drink = _yes_no_field("Electrolyte drink in the last 24 h")
     heavy_sweating = _yes_no_field("Heavy sweating during exercise")
     triggers = forms.MultipleChoiceField(
@@ -230,7 +230,7 @@ class EpisodeForm(IntensityDefaultMixin, forms.ModelForm):
             "ongoing": "Still going",
             "activity": "What were you doing when it began?",
             "broke_sleep": "It woke me or broke my sleep",
-            "exercise_type": "Exercise in the last 24 h (type)",
+            "exercise_type": "Kind of exercise in the last 24 h",
             "exercise_intensity": "How hard",
             "medications_taken": "Medication taken for this cramp",
         }
@@ -248,6 +248,8 @@ class EpisodeForm(IntensityDefaultMixin, forms.ModelForm):
         self.fields["fluid_ml"] = FluidField(unit, "Fluid in the last 24 h")
         self.fields["medications_taken"].queryset = Medication.objects.for_user(owner)
         self.fields["medications_taken"].help_text = "From your medication list."
+        for name in ("activity", "exercise_intensity"):
+            self.fields[name].choices = [("", "Not recorded"), *self.fields[name].choices[1:]]
         for measure in ReliefMeasure:
             self.fields[f"relief_{measure.value}"] = forms.TypedChoiceField(
                 label=measure.label,
@@ -501,6 +503,8 @@ class CheckInForm(forms.ModelForm):
 
     def __init__(self, *args, unit: str = "ml", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        intensity = self.fields["exercise_intensity"]
+        intensity.choices = [("", "Not recorded"), *intensity.choices[1:]]
         self.fields["fluid_ml"] = FluidField(unit, "Fluid today")
         if not self.is_bound:
             self.initial["fluid_ml"] = self.instance.fluid_ml

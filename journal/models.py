@@ -185,8 +185,9 @@ class Episode(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes"
     )
-    # A stable id that survives export and import.
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # A stable id that survives export and import (unique per person, so the same
+    # export can be imported into a second account).
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
     started_at = models.DateTimeField()
     # Null with ongoing=False means the person did not say how long it lasted.
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
@@ -220,6 +221,7 @@ class Episode(models.Model):
             models.Index(fields=["owner", "started_at"], name="episode_owner_started"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["owner", "uid"], name="episode_uid_unique_per_owner"),
             models.CheckConstraint(
                 condition=Q(intensity__gte=0, intensity__lte=10), name="episode_intensity_0_10"
             ),
@@ -267,6 +269,7 @@ class EpisodeTrigger(models.Model):
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
 
     class Meta:
+        ordering = ["trigger"]
         constraints = [
             models.UniqueConstraint(fields=["episode", "trigger"], name="episode_trigger_once"),
             _choices_check("trigger", Trigger, "episode_trigger_valid"),
@@ -281,6 +284,7 @@ class EpisodeSymptom(models.Model):
     symptom = models.CharField(max_length=20, choices=Symptom.choices)
 
     class Meta:
+        ordering = ["symptom"]
         constraints = [
             models.UniqueConstraint(fields=["episode", "symptom"], name="episode_symptom_once"),
             _choices_check("symptom", Symptom, "episode_symptom_valid"),

@@ -61,7 +61,8 @@ def episode_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The full form, for a new episode or to edit one."""
     episode = _owned(request, pk) if pk else Episode(owner=request.user)
     unit = services.get_profile(request.user).fluid_unit
-    form = EpisodeForm(request.POST or None, instance=episode, unit=unit)
+    initial = {} if pk else services.last_region_and_side(request.user)
+    form = EpisodeForm(request.POST or None, instance=episode, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         episode = form.save()
         messages.success(request, "Episode saved.")

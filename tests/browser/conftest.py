@@ -1,0 +1,111 @@
+"""Real-browser fixtures: Debian's chromium driven by Playwright against live_server.
+
+Every page is held to two guards: a request to any host but the app's own is blocked
+and fails the test, and so does a console error.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in these tests
+# are plain synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not os.path.exists(CHROMIUM):
+    print("\n*** chromium is not installed: the browser tests are SKIPPED ***\n")
+
+
+def pytest_collection_modifyitems(items):
+    if not os.path.exists(CHROMIUM):
+        skip = pytest.mark.skip(reason="chromium is not installed (apt-get install chromium)")
+        for item in items:
+            if "browser" in item.nodeid:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProblems(list):
+    """Third-party requests and console errors seen while a test ran."""
+
+
+@pytest.fixture
+def problems() -> PageProblems:
+    return PageProblems()
+
+
+@pytest.fixture
+def new_page(browser, live_server, problems):
+    """Make pages at a given viewport, guarded against third parties and console errors."""
+    own_host = urlsplit(live_server.url).netloc
+    contexts = []
+
+    def make(width: int = 360, height: int = 740, javascript: bool = True):
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            java_script_enabled=javascript,
+            timezone_id="Europe/Paris",
+        )
+        contexts.append(context)
+
+        def guard(route):
+            if urlsplit(route.request.url).netloc == own_host:
+                route.continue_()
+            else:
+                problems.append(f"third-party request: {route.request.url}")
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(f"console {message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert list(problems) == []
+
+
+@pytest.fixture
+def signed_up(new_page, live_server) -> Iterator:
+    """A page signed in as a brand-new account made through the sign-up form."""
+    page = new_page()
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.fill("#id_username", "walker")
+    page.fill("#id_email", "walker@example.com")
+    page.fill("#id_password1", "a-long-test-password-42")
+    page.fill("#id_password2", "a-long-test-password-42")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    yield page
