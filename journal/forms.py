@@ -33,6 +33,20 @@ DEFAULT_INTENSITY = 5
 YES_NO_UNKNOWN = [("", "Not recorded"), ("true", "Yes"), ("false", "No")]
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def validate_plausible_date(value: dt.date | dt.datetime) -> None:
+    """Keep dates in a range a journal can mean (and that converts to UTC without overflow)."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise forms.ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
+def _check_dates(form: forms.BaseForm, *names: str) -> None:
+    for name in names:
+        form.fields[name].validators.append(validate_plausible_date)
+
+
 def _time_zone_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         choices=[(name, name.replace("_", " ")) for name in time_zone_names()],
@@ -165,6 +179,10 @@ class MedicationForm(forms.ModelForm):
             "stopped_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _check_dates(self, "started_on", "stopped_on")
+
     def clean(self) -> dict:
         cleaned = super().clean()
         started, stopped = cleaned.get("started_on"), cleaned.get("stopped_on")
@@ -246,6 +264,7 @@ class EpisodeForm(IntensityDefaultMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         owner = self.instance.owner
         self.fields["fluid_ml"] = FluidField(unit, "Fluid in the last 24 h")
+        _check_dates(self, "started_at")
         self.fields["medications_taken"].queryset = Medication.objects.for_user(owner)
         self.fields["medications_taken"].help_text = "From your medication list."
         for name in ("activity", "exercise_intensity"):
@@ -442,6 +461,10 @@ class EpisodeFilterForm(forms.Form):
     )
     intensity_max = forms.IntegerField(label="to", required=False, min_value=0, max_value=10)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _check_dates(self, "date_from", "date_to")
+
     def clean(self) -> dict:
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
@@ -506,6 +529,7 @@ class CheckInForm(forms.ModelForm):
         intensity = self.fields["exercise_intensity"]
         intensity.choices = [("", "Not recorded"), *intensity.choices[1:]]
         self.fields["fluid_ml"] = FluidField(unit, "Fluid today")
+        _check_dates(self, "date")
         if not self.is_bound:
             self.initial["fluid_ml"] = self.instance.fluid_ml
         # Fluid second: it is what most people log first.

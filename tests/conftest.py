@@ -1,6 +1,7 @@
 """Shared fixtures: people, signed-in clients and small factories for journal rows."""
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +12,15 @@ from django.utils import timezone
 from journal.models import CheckIn, Episode, Medication, MedicationKind, Profile
 
 PASSWORD = "a-long-test-password-42"
+
+
+def pytest_report_header() -> str:
+    chromium = shutil.which("chromium")
+    if chromium:
+        return f"browser tests: {chromium}"
+    return (
+        "*** browser tests: chromium NOT FOUND, they will be SKIPPED (apt-get install chromium) ***"
+    )
 
 
 def _make_user(username: str, time_zone: str = "UTC") -> User:

@@ -105,6 +105,29 @@ def test_nonexistent_local_time_in_a_dst_gap_is_a_message_not_a_crash(user, alic
     assert not Episode.objects.exists()
 
 
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles"])
+def test_dates_far_outside_a_lifetime_are_messages_not_crashes(user, alice_client, zone):
+    Profile.objects.filter(user=user).update(time_zone=zone)
+    for started_at in ["0001-01-01T00:00", "9999-12-31T23:59", "1899-12-31T23:00"]:
+        response = alice_client.post(reverse("episode_create"), BASE | {"started_at": started_at})
+        assert response.status_code == HTTPStatus.OK
+        assert response.context["form"].errors["started_at"] == [
+            "Enter a date between 1900 and 2100."
+        ]
+    response = alice_client.post(
+        reverse("episode_list"), {"date_from": "0001-01-01", "date_to": "9999-12-31"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["filter_form"].errors["date_to"]
+    assert alice_client.get(reverse("episode_list")).status_code == HTTPStatus.OK
+    response = alice_client.post(reverse("checkin_today"), {"date": "0001-01-01"})
+    assert response.context["form"].errors["date"] == ["Enter a date between 1900 and 2100."]
+    response = alice_client.post(
+        reverse("medication_create"), {"name": "X", "kind": "other", "started_on": "0001-01-01"}
+    )
+    assert response.context["form"].errors["started_on"]
+
+
 def test_a_rejected_episode_keeps_everything_typed(alice_client):
     typed = BASE | {
         "intensity": "12",
@@ -161,13 +184,15 @@ def test_checkin_for_a_future_day_is_rejected(user):
 
 
 text = st.text(max_size=40)
+# Well-formed but possibly absurd times: year 1, year 9999, DST gaps.
+local_times = st.datetimes().map(lambda value: value.isoformat(timespec="minutes"))
 
 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    started_at=text,
+    started_at=st.one_of(text, local_times),
     duration=text,
     intensity=text,
     fluid=text,

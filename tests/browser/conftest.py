@@ -26,15 +26,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-if not os.path.exists(CHROMIUM):
-    print("\n*** chromium is not installed: the browser tests are SKIPPED ***\n")
-
 
 def pytest_collection_modifyitems(items):
     if not os.path.exists(CHROMIUM):
-        skip = pytest.mark.skip(reason="chromium is not installed (apt-get install chromium)")
+        skip = pytest.mark.skip(reason="CHROMIUM IS NOT INSTALLED (apt-get install chromium)")
         for item in items:
-            if "browser" in item.nodeid:
+            if "tests/browser/" in item.nodeid:
                 item.add_marker(skip)
 
 
