@@ -1,5 +1,3 @@
-"""Forms: every rule gives a message next to its field and keeps what was typed."""
-
 from __future__ import annotations
 
 import datetime as dt
@@ -7,191 +5,28 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 
 from journal import services
+from journal.forms.fields import (
+    FUTURE_TOLERANCE,
+    FluidField,
+    IntensityDefaultMixin,
+    check_dates,
+    exercise_minutes_field,
+    intensity_field,
+    yes_no_field,
+)
 from journal.models import (
     MAX_DURATION_SECONDS,
-    MAX_EXERCISE_MINUTES,
     BodyRegion,
-    CheckIn,
     Episode,
     Medication,
-    Profile,
     ReliefEffect,
     ReliefMeasure,
     Symptom,
     Trigger,
 )
-from journal.timezones import time_zone_names
-from journal.units import from_ml, max_in_unit, to_ml
-
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
-DEFAULT_INTENSITY = 5
-YES_NO_UNKNOWN = [("", "Not recorded"), ("true", "Yes"), ("false", "No")]
-
-
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
-
-
-def validate_plausible_date(value: dt.date | dt.datetime) -> None:
-    """Keep dates in a range a journal can mean (and that converts to UTC without overflow)."""
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise forms.ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
-
-
-def _check_dates(form: forms.BaseForm, *names: str) -> None:
-    for name in names:
-        form.fields[name].validators.append(validate_plausible_date)
-
-
-def _time_zone_field() -> forms.ChoiceField:
-    return forms.ChoiceField(
-        choices=[(name, name.replace("_", " ")) for name in time_zone_names()],
-        initial="UTC",
-        help_text="Times are shown, and days counted, in this zone.",
-    )
-
-
-def _yes_no_field(label: str) -> forms.NullBooleanField:
-    return forms.NullBooleanField(
-        label=label, required=False, widget=forms.Select(choices=YES_NO_UNKNOWN)
-    )
-
-
-def _intensity_field() -> forms.IntegerField:
-    return forms.IntegerField(
-        label="How bad (0 = no pain, 10 = worst imaginable)",
-        min_value=0,
-        max_value=10,
-        widget=forms.NumberInput(
-            attrs={"type": "range", "min": 0, "max": 10, "step": 1, "class": "form-range"}
-        ),
-        error_messages={
-            "min_value": "Intensity runs from 0 to 10.",
-            "max_value": "Intensity runs from 0 to 10.",
-        },
-    )
-
-
-class IntensityDefaultMixin:
-    """Start a new episode's slider in the middle: a blank model value would override it."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.initial.get("intensity") is None:
-            self.initial["intensity"] = DEFAULT_INTENSITY
-
-
-class FluidField(forms.DecimalField):
-    """Fluid typed in the person's unit (ml or US fl oz), cleaned to whole millilitres."""
-
-    def __init__(self, unit: str, label: str, **kwargs) -> None:
-        self.unit = unit
-        self.limit = max_in_unit(unit)
-        unit_label = "fl oz" if unit == "floz" else "ml"
-        limit_text = f"{self.limit} fl oz" if unit == "floz" else "15 l (15000 ml)"
-        super().__init__(
-            label=f"{label} ({unit_label})",
-            required=False,
-            min_value=0,
-            max_value=self.limit,
-            decimal_places=1,
-            max_digits=7,
-            error_messages={
-                "min_value": "Fluid can't be below 0.",
-                "max_value": f"That is more than {limit_text} in a day; check the amount.",
-            },
-            widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-            **kwargs,
-        )
-
-    def clean(self, value) -> int | None:  # type: ignore[override]
-        amount = super().clean(value)
-        return None if amount is None else to_ml(amount, self.unit)
-
-    def prepare_value(self, value):
-        # Stored millilitres shown in the person's unit when editing.
-        if isinstance(value, int):
-            return from_ml(value, self.unit)
-        return value
-
-
-def _exercise_minutes_field(label: str = "Exercise minutes") -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=False,
-        min_value=0,
-        max_value=MAX_EXERCISE_MINUTES,
-        error_messages={
-            "min_value": "Minutes can't be below 0.",
-            "max_value": "A day has 1440 minutes; enter at most 1440.",
-        },
-    )
-
-
-# Accounts ---------------------------------------------------------------------------
-
-
-class SignUpForm(UserCreationForm):
-    email = forms.EmailField(help_text="Used only to reset your password.")
-    time_zone = _time_zone_field()
-
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
-        fields = ("username", "email")
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # The sign-up page's script fills in the browser's zone; UTC without script.
-        self.fields["time_zone"].widget.attrs["data-guess-time-zone"] = "true"
-
-    def save(self, commit: bool = True):
-        user = super().save(commit=commit)
-        if commit:
-            Profile.objects.update_or_create(
-                user=user, defaults={"time_zone": self.cleaned_data["time_zone"]}
-            )
-        return user
-
-
-class ProfileForm(forms.ModelForm):
-    time_zone = _time_zone_field()
-
-    class Meta:
-        model = Profile
-        fields = ["time_zone", "fluid_unit"]
-        labels = {"fluid_unit": "Fluid units"}
-
-
-# Medications --------------------------------------------------------------------------
-
-
-class MedicationForm(forms.ModelForm):
-    class Meta:
-        model = Medication
-        fields = ["name", "dose", "kind", "started_on", "stopped_on"]
-        labels = {"started_on": "Started on", "stopped_on": "Stopped on"}
-        widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "stopped_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _check_dates(self, "started_on", "stopped_on")
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        started, stopped = cleaned.get("started_on"), cleaned.get("stopped_on")
-        if started and stopped and stopped < started:
-            self.add_error("stopped_on", "The stop date can't be before the start date.")
-        return cleaned
-
-
-# Episodes -------------------------------------------------------------------------------
 
 
 def _check_not_in_future(started_at: dt.datetime) -> None:
@@ -208,10 +43,10 @@ class EpisodeForm(IntensityDefaultMixin, forms.ModelForm):
     duration_seconds_part = forms.IntegerField(
         label="and seconds", required=False, min_value=0, max_value=59
     )
-    intensity = _intensity_field()
-    exercise_minutes = _exercise_minutes_field("Minutes of exercise in the last 24 h")
-    electrolyte_drink = _yes_no_field("Electrolyte drink in the last 24 h")
-    heavy_sweating = _yes_no_field("Heavy sweating during exercise")
+    intensity = intensity_field()
+    exercise_minutes = exercise_minutes_field("Minutes of exercise in the last 24 h")
+    electrolyte_drink = yes_no_field("Electrolyte drink in the last 24 h")
+    heavy_sweating = yes_no_field("Heavy sweating during exercise")
     triggers = forms.MultipleChoiceField(
         label="Suspected triggers",
         choices=Trigger.choices,
@@ -264,7 +99,7 @@ class EpisodeForm(IntensityDefaultMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         owner = self.instance.owner
         self.fields["fluid_ml"] = FluidField(unit, "Fluid in the last 24 h")
-        _check_dates(self, "started_at")
+        check_dates(self, "started_at")
         self.fields["medications_taken"].queryset = Medication.objects.for_user(owner)
         self.fields["medications_taken"].help_text = "From your medication list."
         for name in ("activity", "exercise_intensity"):
@@ -411,7 +246,7 @@ class QuickLogForm(IntensityDefaultMixin, forms.ModelForm):
     how_long = forms.ChoiceField(
         label="How long", choices=QUICK_DURATION_CHOICES, required=False, initial=""
     )
-    intensity = _intensity_field()
+    intensity = intensity_field()
 
     class Meta:
         model = Episode
@@ -430,7 +265,7 @@ class QuickLogForm(IntensityDefaultMixin, forms.ModelForm):
 
 
 class TimerStartForm(IntensityDefaultMixin, forms.ModelForm):
-    intensity = _intensity_field()
+    intensity = intensity_field()
 
     class Meta:
         model = Episode
@@ -439,7 +274,7 @@ class TimerStartForm(IntensityDefaultMixin, forms.ModelForm):
 
 
 class TimerStopForm(forms.ModelForm):
-    intensity = _intensity_field()
+    intensity = intensity_field()
 
     class Meta:
         model = Episode
@@ -463,7 +298,7 @@ class EpisodeFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _check_dates(self, "date_from", "date_to")
+        check_dates(self, "date_from", "date_to")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -474,79 +309,3 @@ class EpisodeFilterForm(forms.Form):
         if low is not None and high is not None and high < low:
             self.add_error("intensity_max", "The upper intensity can't be below the lower one.")
         return cleaned
-
-
-# Check-ins ---------------------------------------------------------------------------------
-
-
-class CheckInForm(forms.ModelForm):
-    exercise_minutes = _exercise_minutes_field()
-    electrolytes = _yes_no_field("Electrolyte drink today")
-    warmed_up = forms.NullBooleanField(
-        label="Warmed up before exercise",
-        required=False,
-        widget=forms.Select(choices=[("", "No exercise today"), ("true", "Yes"), ("false", "No")]),
-    )
-    sleep_hours = forms.DecimalField(
-        label="Sleep last night (hours)",
-        required=False,
-        min_value=0,
-        max_value=24,
-        decimal_places=1,
-        max_digits=3,
-        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
-        error_messages={
-            "min_value": "Sleep can't be below 0 hours.",
-            "max_value": "A night has at most 24 hours.",
-            "max_decimal_places": "Use at most one decimal place, like 7.5.",
-        },
-    )
-
-    class Meta:
-        model = CheckIn
-        fields = [
-            "date",
-            "electrolytes",
-            "exercise_minutes",
-            "exercise_intensity",
-            "warmed_up",
-            "stretched",
-            "sleep_hours",
-            "notes",
-        ]
-        labels = {
-            "date": "Day",
-            "exercise_intensity": "How hard",
-            "stretched": "I stretched today",
-        }
-        widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "notes": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args, unit: str = "ml", **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        intensity = self.fields["exercise_intensity"]
-        intensity.choices = [("", "Not recorded"), *intensity.choices[1:]]
-        self.fields["fluid_ml"] = FluidField(unit, "Fluid today")
-        _check_dates(self, "date")
-        if not self.is_bound:
-            self.initial["fluid_ml"] = self.instance.fluid_ml
-        # Fluid second: it is what most people log first.
-        self.order_fields(["date", "fluid_ml"])
-
-    def clean_date(self) -> dt.date:
-        day = self.cleaned_data["date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("A check-in can't be for a day that hasn't begun yet.")
-        return day
-
-    def save(self, commit: bool = True) -> CheckIn:
-        """Create or update the one check-in for this person and day: never a duplicate."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "date"}
-        data["fluid_ml"] = self.cleaned_data["fluid_ml"]
-        checkin, _ = CheckIn.objects.update_or_create(
-            owner=self.instance.owner, date=self.cleaned_data["date"], defaults=data
-        )
-        self.instance = checkin
-        return checkin

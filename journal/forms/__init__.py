@@ -1,0 +1,24 @@
+"""Forms, one module per feature; every rule gives a message next to its field."""
+
+from journal.forms.accounts import ProfileForm, SignUpForm
+from journal.forms.checkins import CheckInForm
+from journal.forms.episodes import (
+    EpisodeFilterForm,
+    EpisodeForm,
+    QuickLogForm,
+    TimerStartForm,
+    TimerStopForm,
+)
+from journal.forms.medications import MedicationForm
+
+__all__ = [
+    "CheckInForm",
+    "EpisodeFilterForm",
+    "EpisodeForm",
+    "MedicationForm",
+    "ProfileForm",
+    "QuickLogForm",
+    "SignUpForm",
+    "TimerStartForm",
+    "TimerStopForm",
+]

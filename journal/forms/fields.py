@@ -1,0 +1,114 @@
+"""Fields and rules shared by the forms: every rule gives a message next to its field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from journal.models import MAX_EXERCISE_MINUTES
+from journal.timezones import time_zone_names
+from journal.units import from_ml, max_in_unit, to_ml
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+DEFAULT_INTENSITY = 5
+YES_NO_UNKNOWN = [("", "Not recorded"), ("true", "Yes"), ("false", "No")]
+
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def validate_plausible_date(value: dt.date | dt.datetime) -> None:
+    """Keep dates in a range a journal can mean (and that converts to UTC without overflow)."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise forms.ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
+def check_dates(form: forms.BaseForm, *names: str) -> None:
+    for name in names:
+        form.fields[name].validators.append(validate_plausible_date)
+
+
+def time_zone_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=[(name, name.replace("_", " ")) for name in time_zone_names()],
+        initial="UTC",
+        help_text="Times are shown, and days counted, in this zone.",
+    )
+
+
+def yes_no_field(label: str) -> forms.NullBooleanField:
+    return forms.NullBooleanField(
+        label=label, required=False, widget=forms.Select(choices=YES_NO_UNKNOWN)
+    )
+
+
+def intensity_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label="How bad (0 = no pain, 10 = worst imaginable)",
+        min_value=0,
+        max_value=10,
+        widget=forms.NumberInput(
+            attrs={"type": "range", "min": 0, "max": 10, "step": 1, "class": "form-range"}
+        ),
+        error_messages={
+            "min_value": "Intensity runs from 0 to 10.",
+            "max_value": "Intensity runs from 0 to 10.",
+        },
+    )
+
+
+class IntensityDefaultMixin:
+    """Start a new episode's slider in the middle: a blank model value would override it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.initial.get("intensity") is None:
+            self.initial["intensity"] = DEFAULT_INTENSITY
+
+
+class FluidField(forms.DecimalField):
+    """Fluid typed in the person's unit (ml or US fl oz), cleaned to whole millilitres."""
+
+    def __init__(self, unit: str, label: str, **kwargs) -> None:
+        self.unit = unit
+        self.limit = max_in_unit(unit)
+        unit_label = "fl oz" if unit == "floz" else "ml"
+        limit_text = f"{self.limit} fl oz" if unit == "floz" else "15 l (15000 ml)"
+        super().__init__(
+            label=f"{label} ({unit_label})",
+            required=False,
+            min_value=0,
+            max_value=self.limit,
+            decimal_places=1,
+            max_digits=7,
+            error_messages={
+                "min_value": "Fluid can't be below 0.",
+                "max_value": f"That is more than {limit_text} in a day; check the amount.",
+            },
+            widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            **kwargs,
+        )
+
+    def clean(self, value) -> int | None:  # type: ignore[override]
+        amount = super().clean(value)
+        return None if amount is None else to_ml(amount, self.unit)
+
+    def prepare_value(self, value):
+        # Stored millilitres shown in the person's unit when editing.
+        if isinstance(value, int):
+            return from_ml(value, self.unit)
+        return value
+
+
+def exercise_minutes_field(label: str = "Exercise minutes") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_EXERCISE_MINUTES,
+        error_messages={
+            "min_value": "Minutes can't be below 0.",
+            "max_value": "A day has 1440 minutes; enter at most 1440.",
+        },
+    )
