@@ -10,17 +10,16 @@ from journal.models import Profile
 
 
 class UserTimezoneMiddleware:
+    """Load the person's profile once per request and activate their time zone."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            name = (
-                Profile.objects.filter(user=request.user)
-                .values_list("time_zone", flat=True)
-                .first()
-            )
-            timezone.activate(zoneinfo.ZoneInfo(name or "UTC"))
+            # Accounts made in the admin have no profile until their first request.
+            request.profile, _ = Profile.objects.get_or_create(user=request.user)
+            timezone.activate(zoneinfo.ZoneInfo(request.profile.time_zone))
         else:
             timezone.deactivate()
         try:

@@ -8,11 +8,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from journal.models import Episode
+from journal.timezones import local_midnight
 
 
 def local_day_start(day: dt.date) -> dt.datetime:
     """The instant the person's local day begins (their zone is the active one)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return local_midnight(day, timezone.get_current_timezone())
 
 
 def filter_episodes(episodes: QuerySet[Episode], filters: dict) -> QuerySet[Episode]:

@@ -29,3 +29,8 @@ def validate_time_zone(value: str) -> None:
 def local_today() -> dt.date:
     """Today's date in the active (the person's) time zone."""
     return timezone.localdate()
+
+
+def local_midnight(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """The instant a local calendar day begins in ``zone``."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)

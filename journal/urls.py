@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from journal.converters import IsoDateConverter
-from journal.views import account, checkins, episodes, home, medications
+from journal.views import account, checkins, dashboard, episodes, home, medications
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/signup/", account.signup, name="signup"),
     path("profile/", account.profile, name="profile"),
+    path("patterns/", dashboard.dashboard_view, name="dashboard"),
     path("episodes/", episodes.episode_list, name="episode_list"),
     path("episodes/new/", episodes.episode_form, name="episode_create"),
     path("episodes/quick/", episodes.quick_log, name="quick_log"),

@@ -27,3 +27,8 @@ def fluid(ml: int | None, unit: str) -> str:
 @register.filter
 def yes_no(value: bool | None) -> str:
     return {True: "Yes", False: "No"}.get(value, "not recorded")
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key)

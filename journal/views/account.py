@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from journal import services
 from journal.forms import ProfileForm, SignUpForm
 from journal.models import Medication
 
@@ -23,7 +22,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 def profile(request: HttpRequest) -> HttpResponse:
-    profile = services.get_profile(request.user)
+    profile = request.profile
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()

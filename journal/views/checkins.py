@@ -7,14 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from journal import services
 from journal.forms import CheckInForm
 from journal.models import CheckIn
 
 
 def checkin_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(CheckIn.objects.for_user(request.user), 30).get_page(request.GET.get("page"))
-    unit = services.get_profile(request.user).fluid_unit
+    unit = request.profile.fluid_unit
     return render(request, "checkins/list.html", {"page": page, "unit": unit})
 
 
@@ -23,7 +22,7 @@ def checkin_form(request: HttpRequest, day: dt.date | None = None) -> HttpRespon
     day = day or timezone.localdate()
     checkin = CheckIn.objects.for_user(request.user).filter(date=day).first()
     checkin = checkin or CheckIn(owner=request.user, date=day)
-    unit = services.get_profile(request.user).fluid_unit
+    unit = request.profile.fluid_unit
     form = CheckInForm(request.POST or None, instance=checkin, unit=unit)
     if request.method == "POST" and form.is_valid():
         saved = form.save()

@@ -52,7 +52,7 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     local_day = timezone.localtime(episode.started_at).date()
     active_medications = Medication.objects.for_user(request.user).active_on(local_day)
-    unit = services.get_profile(request.user).fluid_unit
+    unit = request.profile.fluid_unit
     context = {"episode": episode, "active_medications": active_medications, "unit": unit}
     return render(request, "episodes/detail.html", context)
 
@@ -60,7 +60,7 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def episode_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The full form, for a new episode or to edit one."""
     episode = _owned(request, pk) if pk else Episode(owner=request.user)
-    unit = services.get_profile(request.user).fluid_unit
+    unit = request.profile.fluid_unit
     initial = {} if pk else services.last_region_and_side(request.user)
     form = EpisodeForm(request.POST or None, instance=episode, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,169 @@
+"""Plain-language insights from the statistics: what goes with the cramps, never why.
+
+Every insight states its numbers and its sample. Below the minimum sample it says that
+there is not enough data yet instead of giving a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from journal import stats
+from journal.models import ExerciseIntensity
+from journal.stats import Day, Split, Summary
+from journal.units import format_fluid
+
+
+@dataclass(frozen=True)
+class Insight:
+    topic: str
+    text: str
+    enough: bool
+
+
+def _rate(value: float | None) -> str:
+    return "no" if value is None else f"{value:.1f}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _comparison(topic: str, split: Split, condition: str, other: str) -> Insight:
+    minimum = stats.setting("INSIGHT_MIN_DAYS")
+    if not split.enough(minimum):
+        return Insight(
+            topic,
+            f"{topic}: not enough data yet. A comparison needs at least {minimum} checked-in "
+            f"days on each side ({condition}: {split.with_days}; {other}: {split.without_days}).",
+            enough=False,
+        )
+    return Insight(
+        topic,
+        f"On days {condition} you logged {_rate(split.with_rate)} cramps a day; on days "
+        f"{other}, {_rate(split.without_rate)} ({_days(split.with_days)} and "
+        f"{_days(split.without_days)}).",
+        enough=True,
+    )
+
+
+def day_insights(days: list[Day], unit: str) -> list[Insight]:
+    """Cramps per day against fluid, sleep, exercise, warm-up, stretching and electrolytes."""
+    low_fluid = stats.setting("LOW_FLUID_ML")
+    short_sleep = stats.setting("SHORT_SLEEP_HOURS")
+    fluid_text = format_fluid(low_fluid, unit)
+    exercised: Callable[[Day], bool] = lambda d: bool(d.exercise_minutes)  # noqa: E731
+    checks = [
+        (
+            "Fluid",
+            stats.split_days(
+                days, lambda d: d.fluid_ml < low_fluid, lambda d: d.fluid_ml is not None
+            ),
+            f"with under {fluid_text} of fluid",
+            f"with {fluid_text} or more",
+        ),
+        (
+            "Sleep",
+            stats.split_days(
+                days,
+                lambda d: d.sleep_hours < short_sleep,
+                lambda d: d.sleep_hours is not None,
+            ),
+            f"after under {short_sleep} hours of sleep",
+            f"after {short_sleep} hours or more",
+        ),
+        (
+            "Hard exercise",
+            stats.split_days(
+                days,
+                lambda d: exercised(d) and d.exercise_intensity == ExerciseIntensity.VIGOROUS,
+                lambda d: d.exercise_minutes is not None,
+            ),
+            "with vigorous exercise",
+            "without it",
+        ),
+        (
+            "Warm-up",
+            stats.split_days(
+                days,
+                lambda d: d.warmed_up is False,
+                lambda d: exercised(d) and d.warmed_up is not None,
+            ),
+            "when you exercised without warming up",
+            "when you warmed up first",
+        ),
+        (
+            "Stretching",
+            stats.split_days(days, lambda d: d.stretched),
+            "when you stretched",
+            "when you did not",
+        ),
+        (
+            "Electrolytes",
+            stats.split_days(
+                days, lambda d: d.electrolytes is True, lambda d: d.electrolytes is not None
+            ),
+            "with an electrolyte drink",
+            "without one",
+        ),
+    ]
+    return [_comparison(*check) for check in checks]
+
+
+def pattern_insights(summary: Summary, triggers: list[dict], reliefs: list[dict]) -> list[Insight]:
+    """Night share, the most marked trigger and the relief that helped most."""
+    insights = []
+    minimum_days = stats.setting("INSIGHT_MIN_DAYS")
+    if summary.episodes >= minimum_days:
+        share = summary.night_share or 0
+        insights.append(
+            Insight(
+                "Night",
+                f"{share:.0%} of your cramps began at night (22:00–06:00) or while asleep "
+                f"({summary.night_episodes} of {summary.episodes}).",
+                enough=True,
+            )
+        )
+    else:
+        insights.append(
+            Insight(
+                "Night",
+                f"Night or day: not enough data yet ({summary.episodes} of the "
+                f"{minimum_days} episodes needed).",
+                enough=False,
+            )
+        )
+    if triggers and summary.episodes >= minimum_days:
+        top = triggers[0]
+        insights.append(
+            Insight(
+                "Triggers",
+                f"The trigger you marked most often: {top['label'].lower()} "
+                f"({top['n']} of {summary.episodes} episodes). A suspected trigger is your "
+                "impression, not a proven cause.",
+                enough=True,
+            )
+        )
+    minimum_tries = stats.setting("INSIGHT_MIN_TRIES")
+    tried_enough = [r for r in reliefs if r["tried"] >= minimum_tries]
+    if tried_enough:
+        best = max(tried_enough, key=lambda r: (r["average"], r["tried"]))
+        insights.append(
+            Insight(
+                "Relief",
+                f"What helped most: {best['label'].lower()}, which helped in {best['helped']} "
+                f"of {best['tried']} tries.",
+                enough=True,
+            )
+        )
+    else:
+        insights.append(
+            Insight(
+                "Relief",
+                "What helps: not enough data yet. Record what you tried, and how well it "
+                f"helped, on at least {minimum_tries} episodes.",
+                enough=False,
+            )
+        )
+    return insights
