@@ -5,6 +5,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 BOOTSTRAP_VERSION := 5.3.8
+CHARTJS_VERSION := 4.6.1
 
 .PHONY: run demo test lint format vendor clean
 
@@ -50,6 +51,11 @@ vendor:
 	mkdir -p static/vendor/bootstrap-$(BOOTSTRAP_VERSION)
 	cp /tmp/cj-vendor/package/dist/css/bootstrap.min.css* /tmp/cj-vendor/package/dist/js/bootstrap.bundle.min.js* \
 	   /tmp/cj-vendor/package/LICENSE static/vendor/bootstrap-$(BOOTSTRAP_VERSION)/
+	rm -rf /tmp/cj-vendor/package
+	cd /tmp/cj-vendor && npm pack --silent chart.js@$(CHARTJS_VERSION) && tar xzf chart.js-$(CHARTJS_VERSION).tgz
+	mkdir -p static/vendor/chartjs-$(CHARTJS_VERSION)
+	cp /tmp/cj-vendor/package/dist/chart.umd.min.js* /tmp/cj-vendor/package/LICENSE.md \
+	   static/vendor/chartjs-$(CHARTJS_VERSION)/
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
