@@ -283,7 +283,7 @@ def random_episode(
     user: Any, rng: random.Random, zone: dt.tzinfo, today: dt.date, now: dt.datetime
 ) -> EpisodePlan:
     """One unsaved episode on a random day of the span, with a plausible shape."""
-    from journal.models import Episode, ReliefMeasure, Symptom, Trigger
+    from journal.models import Episode, ReliefMeasure, Symptom, Trigger, local_fields
 
     day = today - dt.timedelta(days=rng.randrange(SPAN_DAYS))
     scenario = pick(rng, (("night", 55), ("exercise", 20), ("day", 25)))
@@ -320,6 +320,7 @@ def random_episode(
         owner=user,
         uid=uuid.UUID(int=rng.getrandbits(128), version=4),
         started_at=started_at,
+        **local_fields(started_at, zone),
         duration_seconds=random_duration(rng),
         body_region=region,
         side=side,

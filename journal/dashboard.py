@@ -38,7 +38,7 @@ def period_for(
     if choice == "custom" and start and end:
         return Period(start, end, zone)
     if choice == "all":
-        first = stats.first_day(user, zone) or today
+        first = stats.first_day(user) or today
         return Period(min(first, today), today, zone)
     days = RANGES.get(choice, RANGES[DEFAULT_RANGE])[1] or RANGES[DEFAULT_RANGE][1]
     return Period(today - dt.timedelta(days=days - 1), today, zone)
@@ -181,11 +181,12 @@ def build(user: AbstractBaseUser, period: Period, unit: str) -> dict:
     current, previous = stats.summaries(user, period)
     triggers = stats.triggers(user, period)
     reliefs = stats.reliefs(user, period)
-    days = stats.checked_in_days(user, period)
+    per_day = stats.per_day(user, period)
+    days = stats.checked_in_days(user, period, per_day)
     chart_data = charts(
         period,
         current,
-        stats.weekly(user, period),
+        stats.weekly(period, per_day),
         stats.regions(user, period),
         stats.hours(user, period),
         triggers,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ from journal.units import MAX_FLUID_ML
 
 MAX_DURATION_SECONDS = 24 * 60 * 60
 MAX_EXERCISE_MINUTES = 24 * 60
+LOCAL_FIELDS = ("local_date", "local_hour", "night_of")
 
 
 class FluidUnit(models.TextChoices):
@@ -117,6 +119,25 @@ def _choices_check(field: str, choices: type[models.Choices], name: str, blank: 
     return models.CheckConstraint(condition=Q(**{f"{field}__in": allowed}), name=name)
 
 
+# Shifting by 12 hours makes 23:30 on Monday and 02:00 on Tuesday the same night.
+NIGHT_SHIFT = dt.timedelta(hours=12)
+
+
+def local_fields(started_at: dt.datetime, zone: dt.tzinfo) -> dict:
+    """An episode's local day, hour and night in ``zone``: what charts group by."""
+    local = started_at.astimezone(zone)
+    return {
+        "local_date": local.date(),
+        "local_hour": local.hour,
+        "night_of": (local + NIGHT_SHIFT).date(),
+    }
+
+
+def owner_zone(owner_id: int) -> ZoneInfo:
+    name = Profile.objects.filter(user_id=owner_id).values_list("time_zone", flat=True).first()
+    return ZoneInfo(name or "UTC")
+
+
 class OwnedQuerySet(models.QuerySet):
     def for_user(self, user) -> OwnedQuerySet:
         """Only the rows this person owns: the one way views reach journal data."""
@@ -135,6 +156,18 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if getattr(self, "_saved_time_zone", self.time_zone) != self.time_zone:
+            Episode.objects.for_user(self.user).recompute_local_fields(ZoneInfo(self.time_zone))
+        self._saved_time_zone = self.time_zone
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_time_zone = instance.time_zone
+        return instance
 
 
 class MedicationQuerySet(OwnedQuerySet):
@@ -181,6 +214,18 @@ class Medication(models.Model):
         return started and not_stopped
 
 
+class EpisodeQuerySet(OwnedQuerySet):
+    def recompute_local_fields(self, zone: ZoneInfo) -> None:
+        """Re-derive local day, hour and night after the person's time zone changed."""
+        episodes = list(self.only("pk", "started_at"))
+        for episode in episodes:
+            for name, value in local_fields(episode.started_at, zone).items():
+                setattr(episode, name, value)
+        self.model.objects.bulk_update(
+            episodes, ["local_date", "local_hour", "night_of"], batch_size=500
+        )
+
+
 class Episode(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes"
@@ -211,20 +256,29 @@ class Episode(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived from started_at in the owner's time zone by save() (and again when the
+    # zone changes), so statistics group by local day and hour in plain SQL rather than
+    # converting every row's time zone on every request.
+    local_date = models.DateField(editable=False)
+    local_hour = models.PositiveSmallIntegerField(editable=False)
+    night_of = models.DateField(editable=False)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = EpisodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-pk"]
         indexes = [
-            # The episode list and every date-range query: WHERE owner = ? ORDER BY started_at.
+            # The episode list and its filters: WHERE owner = ? ORDER BY started_at.
             models.Index(fields=["owner", "started_at"], name="episode_owner_started"),
+            # Every statistic: WHERE owner = ? AND local_date BETWEEN ? AND ?.
+            models.Index(fields=["owner", "local_date"], name="episode_owner_local_date"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["owner", "uid"], name="episode_uid_unique_per_owner"),
             models.CheckConstraint(
                 condition=Q(intensity__gte=0, intensity__lte=10), name="episode_intensity_0_10"
             ),
+            models.CheckConstraint(condition=Q(local_hour__lte=23), name="episode_local_hour_0_23"),
             models.CheckConstraint(
                 condition=Q(duration_seconds__isnull=True)
                 | Q(duration_seconds__gte=1, duration_seconds__lte=MAX_DURATION_SECONDS),
@@ -253,6 +307,13 @@ class Episode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_body_region_display()} cramp at {self.started_at:%Y-%m-%d %H:%M} UTC"
+
+    def save(self, *args, **kwargs) -> None:
+        for name, value in local_fields(self.started_at, owner_zone(self.owner_id)).items():
+            setattr(self, name, value)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *LOCAL_FIELDS}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("episode_detail", args=[self.pk])

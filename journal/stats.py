@@ -8,13 +8,13 @@ are taken in the person's own time zone, on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
-from django.db.models.functions import ExtractHour, TruncDate, TruncWeek
+from django.db.models import Avg, Count, Max, Min, Q, QuerySet, Sum
 
 from journal.models import (
     Activity,
@@ -27,12 +27,10 @@ from journal.models import (
     Side,
     Trigger,
 )
-from journal.timezones import local_midnight
 
-# A cramp that begins between 22:00 and 06:00 local time, or while asleep, is a night cramp.
+# A cramp that begins between 22:00 and 06:00 local time, or while asleep, is a night
+# cramp; Episode.night_of says which night it belongs to.
 NIGHT_HOURS = (22, 23, 0, 1, 2, 3, 4, 5)
-# Shifting by 12 hours makes 23:30 on Monday and 02:00 on Tuesday the same night.
-NIGHT_SHIFT = dt.timedelta(hours=12)
 
 DURATION_BINS: tuple[tuple[str, int, int | None], ...] = (
     ("under 30 s", 1, 29),
@@ -74,12 +72,6 @@ class Period:
     def weeks(self) -> float:
         return self.days / 7
 
-    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        """The instants the first day begins and the day after the last begins."""
-        return local_midnight(self.start, self.zone), local_midnight(
-            self.end + dt.timedelta(days=1), self.zone
-        )
-
     def previous(self) -> Period:
         """The period of the same length just before this one."""
         end = self.start - dt.timedelta(days=1)
@@ -87,14 +79,15 @@ class Period:
 
 
 def episodes_in(user: AbstractBaseUser, period: Period) -> QuerySet[Episode]:
-    start, end = period.bounds()
-    return Episode.objects.for_user(user).filter(started_at__gte=start, started_at__lt=end)
+    """The person's episodes whose local day falls in the period."""
+    return Episode.objects.for_user(user).filter(
+        local_date__gte=period.start, local_date__lte=period.end
+    )
 
 
-def first_day(user: AbstractBaseUser, zone: ZoneInfo) -> dt.date | None:
+def first_day(user: AbstractBaseUser) -> dt.date | None:
     """The local date of the person's first episode, for the "all" range."""
-    first = Episode.objects.for_user(user).aggregate(first=Min("started_at"))["first"]
-    return first.astimezone(zone).date() if first else None
+    return Episode.objects.for_user(user).aggregate(first=Min("local_date"))["first"]
 
 
 # Headline numbers ---------------------------------------------------------------------
@@ -119,13 +112,6 @@ class Summary:
     @property
     def night_share(self) -> float | None:
         return self.night_episodes / self.episodes if self.episodes else None
-
-
-def _with_local_fields(episodes: QuerySet[Episode], zone: ZoneInfo) -> QuerySet[Episode]:
-    return episodes.annotate(
-        local_hour=ExtractHour("started_at", tzinfo=zone),
-        night_of=TruncDate(F("started_at") + NIGHT_SHIFT, tzinfo=zone),
-    )
 
 
 NIGHT = Q(activity=Activity.ASLEEP) | Q(local_hour__in=NIGHT_HOURS)
@@ -167,13 +153,8 @@ def _distribution_aggregates(in_period: Q) -> dict:
 def summaries(user: AbstractBaseUser, period: Period) -> tuple[Summary, Summary]:
     """The headline numbers for a period and for the period before it, in three queries."""
     previous = period.previous()
-    start, end = previous.bounds()[0], period.bounds()[1]
-    split = period.bounds()[0]
-    episodes = _with_local_fields(
-        Episode.objects.for_user(user).filter(started_at__gte=start, started_at__lt=end),
-        period.zone,
-    )
-    current_q, previous_q = Q(started_at__gte=split), Q(started_at__lt=split)
+    episodes = episodes_in(user, Period(previous.start, period.end, period.zone))
+    current_q, previous_q = Q(local_date__gte=period.start), Q(local_date__lt=period.start)
     row = episodes.aggregate(
         **_summary_aggregates("cur_", current_q),
         **_summary_aggregates("pre_", previous_q),
@@ -214,24 +195,33 @@ def _median_duration(episodes: QuerySet[Episode], timed: int) -> float | None:
 # Charts --------------------------------------------------------------------------------
 
 
-def weekly(user: AbstractBaseUser, period: Period) -> list[dict]:
-    """Episodes and average intensity per local week (Monday first), empty weeks included."""
+def per_day(user: AbstractBaseUser, period: Period) -> dict[dt.date, tuple[int, int]]:
+    """Episodes and summed intensity per local day, in one grouped query.
+
+    weekly() and checked_in_days() both start from it, so the page asks only once.
+    """
     rows = (
         episodes_in(user, period)
-        .annotate(week=TruncWeek("started_at", tzinfo=period.zone))
-        .values("week")
-        .annotate(episodes=Count("pk"), intensity=Avg("intensity"))
-        .order_by("week")
+        .values("local_date")
+        .annotate(n=Count("pk"), total=Sum("intensity"))
+        .values_list("local_date", "n", "total")
     )
-    by_week = {row["week"].date(): row for row in rows}
-    week = period.start - dt.timedelta(days=period.start.weekday())
+    return {day: (n, total) for day, n, total in rows}
+
+
+def weekly(period: Period, days: dict[dt.date, tuple[int, int]]) -> list[dict]:
+    """Episodes and average intensity per local week (Monday first), empty weeks included."""
+    weeks: dict[dt.date, list[int]] = {}
+    for day, (n, total) in days.items():
+        week = weeks.setdefault(day - dt.timedelta(days=day.weekday()), [0, 0])
+        week[0] += n
+        week[1] += total
+    start = period.start - dt.timedelta(days=period.start.weekday())
     series = []
-    while week <= period.end:
-        row = by_week.get(week, {})
-        series.append(
-            {"week": week, "episodes": row.get("episodes", 0), "intensity": row.get("intensity")}
-        )
-        week += dt.timedelta(days=7)
+    for index in range((period.end - start).days // 7 + 1):
+        week = start + dt.timedelta(weeks=index)
+        n, total = weeks.get(week, (0, 0))
+        series.append({"week": week, "episodes": n, "intensity": total / n if n else None})
     return series
 
 
@@ -255,25 +245,17 @@ def regions(user: AbstractBaseUser, period: Period) -> list[dict]:
 
 def hours(user: AbstractBaseUser, period: Period) -> list[int]:
     """Episodes that began in each local hour of the day, 0 to 23."""
-    rows = (
-        episodes_in(user, period)
-        .annotate(hour=ExtractHour("started_at", tzinfo=period.zone))
-        .values("hour")
-        .annotate(n=Count("pk"))
-    )
+    rows = episodes_in(user, period).values("local_hour").annotate(n=Count("pk"))
     counts = [0] * 24
     for row in rows:
-        counts[row["hour"]] = row["n"]
+        counts[row["local_hour"]] = row["n"]
     return counts
 
 
 def triggers(user: AbstractBaseUser, period: Period) -> list[dict]:
     """Suspected triggers by how often each was marked, most frequent first."""
-    start, end = period.bounds()
     rows = (
-        EpisodeTrigger.objects.filter(
-            episode__owner=user, episode__started_at__gte=start, episode__started_at__lt=end
-        )
+        EpisodeTrigger.objects.filter(episode__in=episodes_in(user, period))
         .values("trigger")
         .annotate(n=Count("pk"))
         .order_by("-n", "trigger")
@@ -284,11 +266,8 @@ def triggers(user: AbstractBaseUser, period: Period) -> list[dict]:
 
 def reliefs(user: AbstractBaseUser, period: Period) -> list[dict]:
     """Each relief measure tried: how often, and how well it helped (0 none, 2 a lot)."""
-    start, end = period.bounds()
     rows = (
-        EpisodeRelief.objects.filter(
-            episode__owner=user, episode__started_at__gte=start, episode__started_at__lt=end
-        )
+        EpisodeRelief.objects.filter(episode__in=episodes_in(user, period))
         .values("measure")
         .annotate(
             tried=Count("pk"), average=Avg("effect"), helped=Count("pk", filter=Q(effect__gte=1))
@@ -317,19 +296,13 @@ class Day:
     sleep_hours: float | None
 
 
-def checked_in_days(user: AbstractBaseUser, period: Period) -> list[Day]:
-    """Every checked-in day of the period with its cramp count, in two grouped queries.
+def checked_in_days(
+    user: AbstractBaseUser, period: Period, days: dict[dt.date, tuple[int, int]]
+) -> list[Day]:
+    """Every checked-in day of the period with its cramp count (from per_day()).
 
     Only checked-in days count: a day without a check-in is unknown, not cramp-free.
     """
-    per_day = (
-        episodes_in(user, period)
-        .annotate(day=TruncDate("started_at", tzinfo=period.zone))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    cramps = dict(per_day)
     checkins = (
         CheckIn.objects.for_user(user)
         .filter(date__gte=period.start, date__lte=period.end)
@@ -347,7 +320,7 @@ def checked_in_days(user: AbstractBaseUser, period: Period) -> list[Day]:
     )
     return [
         Day(
-            cramps=cramps.get(row["date"], 0),
+            cramps=days.get(row["date"], (0, 0))[0],
             **row
             | {"sleep_hours": None if row["sleep_hours"] is None else float(row["sleep_hours"])},
         )
@@ -396,8 +369,17 @@ class Split:
         return self.with_days >= minimum and self.without_days >= minimum
 
 
-def split_days(days: list[Day], condition, applies=lambda day: True) -> Split:
+def split_days(
+    days: list[Day],
+    condition: Callable[[Day], bool],
+    applies: Callable[[Day], bool] = lambda day: True,
+) -> Split:
     """Split the days where ``applies`` by ``condition`` and count cramps on each side."""
-    on = [d for d in days if applies(d) and condition(d)]
-    off = [d for d in days if applies(d) and not condition(d)]
-    return Split(len(on), sum(d.cramps for d in on), len(off), sum(d.cramps for d in off))
+    # [days without, days with], [cramps without, cramps with]: one pass over the days.
+    counts, cramps = [0, 0], [0, 0]
+    for day in days:
+        if applies(day):
+            side = int(bool(condition(day)))
+            counts[side] += 1
+            cramps[side] += day.cramps
+    return Split(counts[1], cramps[1], counts[0], cramps[0])

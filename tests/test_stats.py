@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from journal import dashboard, insights, stats
-from journal.models import CheckIn, Episode, EpisodeRelief, EpisodeTrigger, Profile
+from journal.models import CheckIn, Episode, EpisodeRelief, EpisodeTrigger, Profile, local_fields
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 PERIOD = stats.Period(dt.date(2026, 3, 23), dt.date(2026, 4, 5), LONDON)
@@ -115,7 +115,7 @@ def test_median_of_an_even_count_is_the_mean_of_the_middle_two(journal):
 
 
 def test_weeks_are_local_and_start_on_monday(journal):
-    assert stats.weekly(journal, PERIOD) == [
+    assert stats.weekly(PERIOD, stats.per_day(journal, PERIOD)) == [
         {"week": dt.date(2026, 3, 23), "episodes": 4, "intensity": pytest.approx(6.5)},
         {"week": dt.date(2026, 3, 30), "episodes": 2, "intensity": pytest.approx(3.0)},
     ]
@@ -147,19 +147,24 @@ def test_triggers_and_relief(journal):
 
 
 def test_cramp_days_are_local_days(journal):
-    days = {d.date.day: d.cramps for d in stats.checked_in_days(journal, PERIOD)}
+    days = {
+        d.date.day: d.cramps
+        for d in stats.checked_in_days(journal, PERIOD, stats.per_day(journal, PERIOD))
+    }
     assert days == {23: 2, 24: 1, 25: 0, 26: 0, 29: 1, 30: 1, 31: 0}
 
 
 def test_cramp_days_against_cramp_free_days(journal):
-    comparison = stats.compare_days(stats.checked_in_days(journal, PERIOD))
+    comparison = stats.compare_days(
+        stats.checked_in_days(journal, PERIOD, stats.per_day(journal, PERIOD))
+    )
     assert comparison["cramp"]["days"] == 4 and comparison["free"]["days"] == 3
     assert comparison["cramp"]["fluid_ml"] == pytest.approx(1650)
     assert comparison["free"]["fluid_ml"] == pytest.approx(6700 / 3)
 
 
 def test_insight_says_not_enough_data_below_the_minimum(journal):
-    days = stats.checked_in_days(journal, PERIOD)
+    days = stats.checked_in_days(journal, PERIOD, stats.per_day(journal, PERIOD))
     fluid = insights.day_insights(days, "ml")[0]
     assert not fluid.enough
     assert fluid.text.startswith("Fluid: not enough data yet")
@@ -168,7 +173,7 @@ def test_insight_says_not_enough_data_below_the_minimum(journal):
 
 def test_insight_gives_rates_and_samples_once_there_is_enough(journal, settings):
     settings.CRAMPJOURNAL_STATS = {"INSIGHT_MIN_DAYS": 3}
-    days = stats.checked_in_days(journal, PERIOD)
+    days = stats.checked_in_days(journal, PERIOD, stats.per_day(journal, PERIOD))
     fluid = insights.day_insights(days, "ml")[0]
     assert fluid.enough
     assert fluid.text == (
@@ -217,6 +222,7 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
             side="left",
             intensity=i % 11,
             duration_seconds=1 + i % 900,
+            **local_fields(start + dt.timedelta(hours=7 * i), dt.UTC),
         )
         for i in range(10, 5000)
     )
@@ -227,3 +233,23 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
     with django_assert_max_num_queries(15):
         many = _dashboard_queries(alice_client)
     assert many == few
+
+
+def test_changing_time_zone_moves_cramps_to_their_new_local_days(journal, alice_client):
+    episode = Episode.objects.get(owner=journal, started_at=local(2026, 3, 30, 0, 30))
+    assert (episode.local_date, episode.local_hour) == (dt.date(2026, 3, 30), 0)
+    response = alice_client.post("/profile/", {"time_zone": "America/New_York", "fluid_unit": "ml"})
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    # 23:30 UTC on 29 March is 19:30 in New York, the evening of the 29th.
+    assert (episode.local_date, episode.local_hour) == (dt.date(2026, 3, 29), 19)
+    assert episode.night_of == dt.date(2026, 3, 30)
+
+
+def test_editing_the_start_moves_the_local_day(journal):
+    episode = Episode.objects.get(owner=journal, started_at=local(2026, 3, 23, 2, 30))
+    episode.started_at = local(2026, 3, 25, 22, 15)
+    episode.save(update_fields=["started_at"])
+    episode.refresh_from_db()
+    assert (episode.local_date, episode.local_hour) == (dt.date(2026, 3, 25), 22)
+    assert episode.night_of == dt.date(2026, 3, 26)

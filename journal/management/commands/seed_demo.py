@@ -37,6 +37,7 @@ from journal.models import (
     Side,
     Symptom,
     Trigger,
+    local_fields,
 )
 from journal.services import get_profile
 from journal.timezones import validate_time_zone
@@ -329,6 +330,7 @@ class DemoGenerator:
             owner=self.owner,
             uid=self._uid(),
             started_at=started_at,
+            **local_fields(started_at, self.zone),
             duration_seconds=duration,
             ongoing=False,
             body_region=region,
