@@ -204,14 +204,8 @@ def create_account(spec: AccountSpec, rng: random.Random) -> Any:
     from django.db import transaction
     from django.utils import timezone
 
-    from journal.models import (
-        CheckIn,
-        Episode,
-        EpisodeRelief,
-        EpisodeSymptom,
-        EpisodeTrigger,
-        Profile,
-    )
+    from journal.models import CheckIn, Episode, Profile
+    from journal.services import bulk_create_episode_details
 
     zone = zoneinfo.ZoneInfo(TIME_ZONE)
     now = timezone.now()
@@ -222,31 +216,13 @@ def create_account(spec: AccountSpec, rng: random.Random) -> Any:
         plans = [random_episode(user, rng, zone, today, now) for _ in range(spec.episodes)]
         # Returns primary keys on SQLite (3.35+) and PostgreSQL, so details can refer to them.
         Episode.objects.bulk_create(plan.episode for plan in plans)
-        EpisodeTrigger.objects.bulk_create(
-            EpisodeTrigger(episode=p.episode, trigger=t) for p in plans for t in p.triggers
-        )
-        EpisodeSymptom.objects.bulk_create(
-            EpisodeSymptom(episode=p.episode, symptom=s) for p in plans for s in p.symptoms
-        )
-        EpisodeRelief.objects.bulk_create(
-            EpisodeRelief(episode=p.episode, measure=m, effect=e)
-            for p in plans
-            for m, e in p.reliefs.items()
-        )
+        bulk_create_episode_details(plans)
         # One check-in per local date at most, none after today.
         offsets = rng.sample(range(SPAN_DAYS), spec.checkins)
         CheckIn.objects.bulk_create(
             random_checkin(user, rng, today - dt.timedelta(days=offset)) for offset in offsets
         )
     return user
-
-
-@dataclass
-class EpisodePlan:
-    episode: Any
-    triggers: list[str]
-    symptoms: list[str]
-    reliefs: dict[str, int]
 
 
 # Night cramps in the legs dominate real journals; daytime ones spread over the body.
@@ -281,9 +257,10 @@ def pick(rng: random.Random, weighted: tuple[tuple[Any, float], ...]) -> Any:
 
 def random_episode(
     user: Any, rng: random.Random, zone: dt.tzinfo, today: dt.date, now: dt.datetime
-) -> EpisodePlan:
-    """One unsaved episode on a random day of the span, with a plausible shape."""
+) -> Any:
+    """One unsaved episode (an EpisodePlan) on a random day of the span, plausibly shaped."""
     from journal.models import Episode, ReliefMeasure, Symptom, Trigger, local_fields
+    from journal.services import EpisodePlan
 
     day = today - dt.timedelta(days=rng.randrange(SPAN_DAYS))
     scenario = pick(rng, (("night", 55), ("exercise", 20), ("day", 25)))

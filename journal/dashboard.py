@@ -222,12 +222,12 @@ def tables(charts: dict) -> dict[str, dict]:
         charts["days"],
     )
 
-    def two_columns(key: str, label: str, value_key: str = "counts") -> dict:
+    def two_columns(key: str, label: str, value_label: str = "Episodes") -> dict:
         data = charts[key]
         return {
-            "columns": [label, "Episodes"],
+            "columns": [label, value_label],
             "rows": [
-                [lab, _cell(n)] for lab, n in zip(data["labels"], data[value_key], strict=True)
+                [lab, _cell(n)] for lab, n in zip(data["labels"], data["counts"], strict=True)
             ],
         }
 
@@ -251,15 +251,7 @@ def tables(charts: dict) -> dict[str, dict]:
         },
         "hours": two_columns("hours", "Hour began"),
         "activity": two_columns("activity", "Doing"),
-        "triggers": {
-            "columns": ["Trigger", "Times marked"],
-            "rows": [
-                [lab, _cell(n)]
-                for lab, n in zip(
-                    charts["triggers"]["labels"], charts["triggers"]["counts"], strict=True
-                )
-            ],
-        },
+        "triggers": two_columns("triggers", "Trigger", "Times marked"),
         "relief": {
             "columns": ["Measure", "Average help (0 none – 2 a lot)", "Times tried"],
             "rows": [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -14,6 +16,7 @@ from journal.models import (
     EpisodeRelief,
     EpisodeSymptom,
     EpisodeTrigger,
+    Medication,
     Profile,
 )
 
@@ -66,3 +69,34 @@ def stop_episode(episode: Episode, now: dt.datetime | None = None) -> bool:
     episode.duration_seconds = seconds
     episode.save()
     return True
+
+
+@dataclass
+class EpisodePlan:
+    """An unsaved episode and the rows that hang off it, for bulk loading."""
+
+    episode: Episode
+    triggers: list[str] = field(default_factory=list)
+    symptoms: list[str] = field(default_factory=list)
+    reliefs: dict[str, int] = field(default_factory=dict)
+    medication: Medication | None = None
+
+
+def bulk_create_episode_details(plans: Iterable[EpisodePlan]) -> None:
+    """Insert the triggers, symptoms, reliefs and medication of already saved episodes."""
+    plans = list(plans)
+    EpisodeTrigger.objects.bulk_create(
+        EpisodeTrigger(episode=p.episode, trigger=t) for p in plans for t in p.triggers
+    )
+    EpisodeSymptom.objects.bulk_create(
+        EpisodeSymptom(episode=p.episode, symptom=s) for p in plans for s in p.symptoms
+    )
+    EpisodeRelief.objects.bulk_create(
+        EpisodeRelief(episode=p.episode, measure=m, effect=e)
+        for p in plans
+        for m, e in p.reliefs.items()
+    )
+    taken = Episode.medications_taken.through
+    taken.objects.bulk_create(
+        taken(episode=p.episode, medication=p.medication) for p in plans if p.medication
+    )

@@ -26,9 +26,6 @@ from journal.models import (
     BodyRegion,
     CheckIn,
     Episode,
-    EpisodeRelief,
-    EpisodeSymptom,
-    EpisodeTrigger,
     ExerciseIntensity,
     FluidUnit,
     Medication,
@@ -39,7 +36,7 @@ from journal.models import (
     Trigger,
     local_fields,
 )
-from journal.services import get_profile
+from journal.services import EpisodePlan, bulk_create_episode_details, get_profile
 from journal.timezones import validate_time_zone
 
 MAX_DAYS = 3650
@@ -159,17 +156,6 @@ class Day:
     @property
     def short_sleep(self) -> bool:
         return self.sleep_hours < 6
-
-
-@dataclass
-class EpisodePlan:
-    """An unsaved episode and the rows that hang off it."""
-
-    episode: Episode
-    triggers: list[str]
-    symptoms: list[str]
-    reliefs: dict[str, int]
-    medication: Medication | None
 
 
 class DemoGenerator:
@@ -548,21 +534,7 @@ def _bulk_create_keeping_stamps(model: type[models.Model], rows: list[Any]) -> N
 
 def _save_episodes(plans: list[EpisodePlan]) -> None:
     _bulk_create_keeping_stamps(Episode, [p.episode for p in plans])
-    EpisodeTrigger.objects.bulk_create(
-        EpisodeTrigger(episode=p.episode, trigger=t) for p in plans for t in p.triggers
-    )
-    EpisodeSymptom.objects.bulk_create(
-        EpisodeSymptom(episode=p.episode, symptom=s) for p in plans for s in p.symptoms
-    )
-    EpisodeRelief.objects.bulk_create(
-        EpisodeRelief(episode=p.episode, measure=m, effect=e)
-        for p in plans
-        for m, e in p.reliefs.items()
-    )
-    taken = Episode.medications_taken.through
-    taken.objects.bulk_create(
-        taken(episode=p.episode, medication=p.medication) for p in plans if p.medication
-    )
+    bulk_create_episode_details(plans)
 
 
 def seed(
