@@ -272,7 +272,7 @@ def reliefs(user: AbstractBaseUser, period: Period) -> list[dict]:
         .annotate(
             tried=Count("pk"), average=Avg("effect"), helped=Count("pk", filter=Q(effect__gte=1))
         )
-        .order_by("-average", "-tried")
+        .order_by("-tried", "-average")
     )
     labels = dict(ReliefMeasure.choices)
     return [row | {"label": labels[row["measure"]]} for row in rows]

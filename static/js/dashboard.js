@@ -75,7 +75,7 @@
     const box = canvas.closest(".chart-box");
     if (!box || !labels.length) return;
     const lines = Math.max(1, ...labels.map(lineCount));
-    const rem = Math.max(16, 4.5 + labels.length * (0.9 + 0.95 * lines));
+    const rem = Math.max(16, 4.5 + labels.length * (0.8 + 0.7 * lines));
     box.style.height = `${rem}rem`;
   };
 
@@ -107,11 +107,12 @@
 
   // A simple horizontal bar chart of one series, e.g. activity or triggers.
   const horizontalBars = (canvas, labels, values, options) => {
-    fitRows(canvas, labels.map((l) => wrap(l)));
+    const shown = options.axisLabels || labels.map((l) => wrap(l));
+    fitRows(canvas, shown);
     return {
       type: "bar",
       data: {
-        labels: labels.map((l) => wrap(l)),
+        labels: shown,
         datasets: [
           {
             label: options.label,
@@ -123,6 +124,7 @@
       },
       options: {
         indexAxis: "y",
+        layout: { padding: { right: options.padRight || 0 } },
         scales: { x: options.valueAxis, y: categoryAxis() },
         plugins: {
           legend: { display: false },
@@ -145,6 +147,14 @@
         }),
         datasets: [
           {
+            label: "Episodes",
+            data: episodes,
+            yAxisID: "y",
+            backgroundColor: BLUE,
+            maxBarThickness: 32,
+            order: 2,
+          },
+          {
             type: "line",
             label: "Average intensity (0–10)",
             data: intensity,
@@ -156,14 +166,6 @@
             pointStyle: "rectRot",
             spanGaps: false,
             order: 1,
-          },
-          {
-            label: "Episodes",
-            data: episodes,
-            yAxisID: "y",
-            backgroundColor: BLUE,
-            maxBarThickness: 32,
-            order: 2,
           },
         ],
       },
@@ -182,7 +184,7 @@
           },
         },
         plugins: {
-          legend: { reverse: true },
+          legend: { labels: { sort: (a, b) => a.datasetIndex - b.datasetIndex } },
           tooltip: {
             callbacks: {
               title: (items) => {
@@ -204,34 +206,15 @@
     };
   });
 
-  draw("duration", (data) => {
+  // Horizontal, shortest at the top: the range labels stay whole on a 360px phone.
+  draw("duration", (data, canvas) => {
     const labels = list(data.labels).map(text);
-    return {
-      type: "bar",
-      data: {
-        labels: labels.map((l) => wrap(l, 8)),
-        datasets: [
-          {
-            label: "Episodes",
-            data: numbers(data.counts, labels.length),
-            backgroundColor: labels.map((l) => (isNotRecorded(l) ? GREY : BLUE)),
-            maxBarThickness: 40,
-          },
-        ],
-      },
-      options: {
-        scales: { x: categoryAxis({ maxRotation: 0 }), y: countAxis("Episodes") },
-        plugins: {
-          legend: { display: false },
-          tooltip: {
-            callbacks: {
-              title: titleFrom(labels),
-              label: (item) => plural(num(item.raw) ?? 0, "episode", "episodes"),
-            },
-          },
-        },
-      },
-    };
+    return horizontalBars(canvas, labels, numbers(data.counts, labels.length), {
+      label: "Episodes",
+      color: BLUE,
+      valueAxis: countAxis("Episodes"),
+      tooltip: (item) => plural(num(item.raw) ?? 0, "episode", "episodes"),
+    });
   });
 
   draw("regions", (data, canvas) => {
@@ -359,6 +342,11 @@
     return horizontalBars(canvas, labels, numbers(data.average, labels.length), {
       label: "Average help",
       color: GREEN,
+      // How often each was tried, beside its name: an average of one try is not much.
+      axisLabels: labels.map((l, i) =>
+        tried[i] === null ? wrap(l) : [wrap(l)].flat().concat(`tried ${plural(tried[i], "time", "times")}`),
+      ),
+      padRight: 24,
       valueAxis: {
         min: 0,
         max: 2,
@@ -415,6 +403,13 @@
       },
     };
 
+    // Room on the right for the widest value written beside its bar.
+    const context = canvas.getContext("2d");
+    context.font = `${Chart.defaults.font.size}px ${Chart.defaults.font.family}`;
+    const widest = Math.max(
+      0,
+      ...real.flatMap((values) => values.map((v, i) => context.measureText(shown(v, i)).width)),
+    );
     fitRows(canvas, labels.concat(labels));
     return {
       type: "bar",
@@ -438,7 +433,7 @@
       plugins: [valueLabels],
       options: {
         indexAxis: "y",
-        layout: { padding: { right: 72 } },
+        layout: { padding: { right: Math.ceil(widest) + 8 } },
         scales: {
           x: { display: false, min: 0, max: 100 },
           y: categoryAxis(),

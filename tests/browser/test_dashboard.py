@@ -1,5 +1,10 @@
-"""The patterns page in chromium: charts draw, empty states show, a phone fits it."""
+"""The patterns page in chromium: charts draw, empty states show, a phone fits it.
 
+The ``new_page`` fixture already fails a test on any console error, uncaught page error
+or request to another host.
+"""
+
+import json
 import re
 
 import pytest
@@ -7,16 +12,53 @@ from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+PASSWORD = "a-long-test-password-42"
+KEYS = ["weekly", "duration", "regions", "hours", "activity", "triggers", "relief", "days"]
+
+# How many data points each chart holds, whatever its value (zeros count, nulls do not).
+CHART_POINTS = """() => Object.fromEntries(Object.entries(window.crampCharts).map(
+  ([key, chart]) => [key, chart.data.datasets.reduce(
+    (n, set) => n + set.data.filter((v) => v !== null && v !== undefined).length, 0)]))"""
+# The sum of every chart's values.
 CHART_TOTALS = """() => Object.fromEntries(Object.entries(window.crampCharts).map(
   ([key, chart]) => [key, chart.data.datasets.reduce(
     (sum, set) => sum + set.data.reduce((a, b) => a + (Number(b) || 0), 0), 0)]))"""
+
+# What a strict production policy would allow: nothing inline, nothing evaluated.
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def _demo_page(new_page, live_server, days: int = 120, width: int = 360, height: int = 740):
+    """A page logged in as the seed_demo account."""
+    call_command("seed_demo", "--username", "demo", "--password", PASSWORD, "--days", str(days))
+    page = new_page(width=width, height=height)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "demo")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def _wait_for_charts(page, count: int) -> None:
+    page.wait_for_function(
+        f"window.crampCharts && Object.keys(window.crampCharts).length == {count}"
+    )
 
 
 def test_a_new_account_sees_what_to_log_instead_of_blank_charts(signed_up, live_server):
     page = signed_up
     page.goto(f"{live_server.url}/patterns/")
-    assert page.locator("[data-empty]").count() == 8
+    page.wait_for_load_state("load")
+    empty = page.eval_on_selector_all("[data-empty]", "els => els.map(e => e.dataset.empty)")
+    assert sorted(empty) == sorted(KEYS)
+    assert all(page.locator(f'[data-empty="{key}"]').is_visible() for key in KEYS)
     assert page.locator("canvas").count() == 0
+    assert page.evaluate("Object.keys(window.crampCharts || {}).length") == 0
 
 
 def test_one_quick_log_shows_on_the_weekly_chart(signed_up, live_server):
@@ -27,31 +69,115 @@ def test_one_quick_log_shows_on_the_weekly_chart(signed_up, live_server):
     page.goto(f"{live_server.url}/patterns/")
     assert page.inner_text('[data-headline="Episodes"]') == "1"
     page.wait_for_function("window.crampCharts && window.crampCharts.weekly")
-    weekly = page.evaluate(
-        "window.crampCharts.weekly.data.datasets.find(d => d.label == 'Episodes').data"
-    )
-    assert sum(weekly) == 1
+    episodes = page.evaluate("window.crampCharts.weekly.data.datasets[0]")
+    assert episodes["label"] == "Episodes"
+    assert sum(n or 0 for n in episodes["data"]) == 1
 
 
 def test_demo_data_draws_every_chart_and_fits_a_phone(new_page, live_server):
-    call_command(
-        "seed_demo",
-        "--username",
-        "demo",
-        "--password",
-        "a-long-test-password-42",
-        "--days",
-        "120",
-    )
-    page = new_page(width=360, height=740)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "demo")
-    page.fill("#id_password", "a-long-test-password-42")
-    page.click("button[type=submit]")
+    page = _demo_page(new_page, live_server)
     page.goto(f"{live_server.url}/patterns/?range=all")
     canvases = page.eval_on_selector_all("canvas", "els => els.map(e => e.id)")
-    assert len(canvases) == 8
-    page.wait_for_function("window.crampCharts && Object.keys(window.crampCharts).length == 8")
+    assert sorted(canvases) == sorted(f"chart-{key}" for key in KEYS)
+    _wait_for_charts(page, len(KEYS))
+    drawn = page.evaluate(
+        "[...document.querySelectorAll('canvas')].every("
+        "c => window.crampCharts[c.id.slice(6)] && window.Chart.getChart(c)"
+        " === window.crampCharts[c.id.slice(6)])"
+    )
+    assert drawn
+    points = page.evaluate(CHART_POINTS)
+    assert all(n > 0 for n in points.values()), points
     totals = page.evaluate(CHART_TOTALS)
     assert all(total > 0 for total in totals.values()), totals
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_charts_draw_under_a_strict_content_security_policy(new_page, live_server):
+    """No inline script or style and no eval: a CSP violation is a console error."""
+    page = _demo_page(new_page, live_server, days=60, width=1280, height=900)
+
+    def with_csp(route):
+        response = route.fetch()
+        route.fulfill(
+            response=response,
+            headers={**response.headers, "content-security-policy": STRICT_CSP},
+        )
+
+    page.route(re.compile(r"/patterns/"), with_csp)
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
+    page.goto(f"{live_server.url}/patterns/?range=all")
+    count = page.locator("canvas").count()
+    assert count > 0
+    _wait_for_charts(page, count)
+    page.hover("#chart-weekly")  # tooltips draw too
+    assert violations == []
+
+
+def _zero_payload() -> dict:
+    """Every chart present but with nothing in it: zeros, nulls and empty lists."""
+    return {
+        "weekly": {
+            "empty": False,
+            "labels": ["2026-01-05", "2026-01-12"],
+            "episodes": [0, 0],
+            "intensity": [None, None],
+        },
+        "duration": {"empty": False, "labels": ["under 30 s", "not recorded"], "counts": [0, 0]},
+        "regions": {
+            "empty": False,
+            "labels": ["Calf"],
+            "sides": [{"side": "Left", "counts": [0]}, {"side": "Right", "counts": [0]}],
+            "totals": {},
+        },
+        "hours": {
+            "empty": False,
+            "labels": [f"{h:02d}" for h in range(24)],
+            "counts": [0] * 24,
+            "night_share": None,
+        },
+        "activity": {"empty": False, "labels": ["Asleep"], "counts": [0]},
+        "triggers": {"empty": False, "labels": [], "counts": []},
+        "relief": {"empty": False, "labels": ["Stretch"], "average": [0], "tried": [0]},
+        "days": {
+            "empty": False,
+            "labels": ["Fluid (ml)", "Exercise (minutes)", "Sleep (hours)"],
+            "cramp": [None, 0, None],
+            "free": [None, 0, 7.5],
+            "cramp_days": 0,
+            "free_days": 0,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(_zero_payload(), id="zeros-and-nulls"),
+        pytest.param({key: {"empty": False} for key in KEYS}, id="no-series"),
+    ],
+)
+def test_odd_payloads_do_not_break_the_page(new_page, live_server, payload):
+    """The script draws whatever it is given without throwing (the fixture checks)."""
+    page = _demo_page(new_page, live_server, days=60)
+
+    def swap_data(route):
+        response = route.fetch()
+        body = re.sub(
+            r'(<script id="chart-data" type="application/json">).*?(</script>)',
+            lambda m: m.group(1) + json.dumps(payload) + m.group(2),
+            response.text(),
+            flags=re.S,
+        )
+        route.fulfill(response=response, body=body)
+
+    page.route(re.compile(r"/patterns/"), swap_data)
+    page.goto(f"{live_server.url}/patterns/?range=all")
+    assert page.evaluate("JSON.parse(document.getElementById('chart-data').textContent)") == (
+        payload
+    )
+    count = page.locator("canvas").count()
+    assert count > 0
+    _wait_for_charts(page, count)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
