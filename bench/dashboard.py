@@ -259,6 +259,7 @@ def random_episode(
     user: Any, rng: random.Random, zone: dt.tzinfo, today: dt.date, now: dt.datetime
 ) -> Any:
     """One unsaved episode (an EpisodePlan) on a random day of the span, plausibly shaped."""
+    from journal.management.commands.seed_demo import random_duration
     from journal.models import Episode, ReliefMeasure, Symptom, Trigger, local_fields
     from journal.services import EpisodePlan
 
@@ -316,18 +317,6 @@ def random_episode(
             for measure in rng.sample(ReliefMeasure.values, pick(rng, ((0, 2), (1, 4), (2, 3))))
         },
     )
-
-
-def random_duration(rng: random.Random) -> int | None:
-    """Mostly under three minutes, a few over ten; None is "not sure how long"."""
-    roll = rng.random()
-    if roll < 0.05:
-        return None
-    if roll < 0.80:
-        return 5 * rng.randint(2, 36)
-    if roll < 0.96:
-        return 5 * rng.randint(37, 120)
-    return 5 * rng.randint(121, 240)
 
 
 def random_checkin(user: Any, rng: random.Random, date: dt.date) -> Any:

@@ -158,6 +158,18 @@ class Day:
         return self.sleep_hours < 6
 
 
+def random_duration(rng: random.Random) -> int | None:
+    """Mostly under three minutes, a few over ten; None is "not sure how long"."""
+    roll = rng.random()
+    if roll < 0.04:
+        return None
+    if roll < 0.80:
+        return 5 * rng.randint(2, 36)
+    if roll < 0.96:
+        return 5 * rng.randint(37, 120)
+    return 5 * rng.randint(121, 240)
+
+
 class DemoGenerator:
     """Draws every value for one person from one RNG, always in the same order."""
 
@@ -358,16 +370,7 @@ class DemoGenerator:
         return region, self._pick(SIDES)
 
     def _duration(self) -> int | None:
-        """Mostly under three minutes, a few over ten; None is "not sure how long"."""
-        rng = self.rng
-        roll = rng.random()
-        if roll < 0.04:
-            return None
-        if roll < 0.80:
-            return 5 * rng.randint(2, 36)
-        if roll < 0.96:
-            return 5 * rng.randint(37, 120)
-        return 5 * rng.randint(121, 240)
+        return random_duration(self.rng)
 
     def _intensity(self, duration: int | None, broke_sleep: bool) -> int:
         intensity = self._pick(INTENSITIES)
