@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from journal import insights, stats
 from journal.models import Activity, Side
-from journal.stats import Period, Summary
+from journal.stats import CheckedInDays, Period, Summary
 from journal.units import from_ml
 
 RANGES = {
@@ -98,15 +98,10 @@ def charts(
     hours: list[int],
     triggers: list[dict],
     reliefs: list[dict],
-    comparison: dict,
+    days: CheckedInDays,
     unit: str,
 ) -> dict:
     """Every chart's series, ready for json_script; ``empty`` marks a chart with no data."""
-    fluid_label = "Fluid (fl oz)" if unit == "floz" else "Fluid (ml)"
-
-    def fluid(ml: float | None) -> float | None:
-        return None if ml is None else float(from_ml(round(ml), unit))
-
     activity_labels = dict(Activity.choices) | {"": "Not recorded"}
     return {
         "weekly": {
@@ -153,22 +148,7 @@ def charts(
             "average": [round(row["average"], 2) for row in reliefs],
             "tried": [row["tried"] for row in reliefs],
         },
-        "days": {
-            "empty": not (comparison["cramp"]["days"] and comparison["free"]["days"]),
-            "labels": [fluid_label, "Exercise (minutes)", "Sleep (hours)"],
-            "cramp": [
-                fluid(comparison["cramp"]["fluid_ml"]),
-                _round(comparison["cramp"]["exercise_minutes"]),
-                _round(comparison["cramp"]["sleep_hours"]),
-            ],
-            "free": [
-                fluid(comparison["free"]["fluid_ml"]),
-                _round(comparison["free"]["exercise_minutes"]),
-                _round(comparison["free"]["sleep_hours"]),
-            ],
-            "cramp_days": comparison["cramp"]["days"],
-            "free_days": comparison["free"]["days"],
-        },
+        "days": _days_chart(days, unit),
     }
 
 
@@ -176,22 +156,54 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+def _days_chart(days: CheckedInDays, unit: str) -> dict:
+    """Average fluid, exercise and sleep on cramp days and cramp-free days.
+
+    Each average carries the number of days it rests on, since a day can be checked in
+    without every measure.
+    """
+
+    def shown(measure: str, mean: stats.Mean) -> float | None:
+        if mean.value is None:
+            return None
+        if measure == "fluid_ml":
+            return float(from_ml(round(mean.value), unit))
+        return round(mean.value, 1)
+
+    def series(group: stats.DayGroup) -> list[float | None]:
+        return [shown(m, group.measures[m]) for m in stats.DAY_MEASURES]
+
+    return {
+        "empty": not (days.cramp.days and days.free.days),
+        "labels": [
+            "Fluid (fl oz)" if unit == "floz" else "Fluid (ml)",
+            "Exercise (minutes)",
+            "Sleep (hours)",
+        ],
+        "cramp": series(days.cramp),
+        "free": series(days.free),
+        "cramp_n": [days.cramp.measures[m].days for m in stats.DAY_MEASURES],
+        "free_n": [days.free.measures[m].days for m in stats.DAY_MEASURES],
+        "cramp_days": days.cramp.days,
+        "free_days": days.free.days,
+    }
+
+
 def build(user: AbstractBaseUser, period: Period, unit: str) -> dict:
     """Everything the dashboard shows for a period: a fixed number of queries."""
     current, previous = stats.summaries(user, period)
     triggers = stats.triggers(user, period)
     reliefs = stats.reliefs(user, period)
-    per_day = stats.per_day(user, period)
-    days = stats.checked_in_days(user, period, per_day)
+    days = stats.checked_in_days(user, period)
     chart_data = charts(
         period,
         current,
-        stats.weekly(period, per_day),
+        stats.weekly(user, period),
         stats.regions(user, period),
         stats.hours(user, period),
         triggers,
         reliefs,
-        stats.compare_days(days),
+        days,
         unit,
     )
     return {
@@ -203,7 +215,7 @@ def build(user: AbstractBaseUser, period: Period, unit: str) -> dict:
         "tables": tables(chart_data),
         "insights": insights.pattern_insights(current, triggers, reliefs)
         + insights.day_insights(days, unit),
-        "checked_in_days": len(days),
+        "checked_in_days": days.total,
     }
 
 
@@ -211,6 +223,10 @@ def _cell(value) -> str:
     if value is None:
         return "—"
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _with_days(value: float | None, days: int) -> str:
+    return "—" if value is None else f"{_cell(value)} ({days} day{'s' if days != 1 else ''})"
 
 
 def tables(charts: dict) -> dict[str, dict]:
@@ -268,8 +284,15 @@ def tables(charts: dict) -> dict[str, dict]:
                 f"Cramp-free days ({days['free_days']})",
             ],
             "rows": [
-                [label, _cell(c), _cell(f)]
-                for label, c, f in zip(days["labels"], days["cramp"], days["free"], strict=True)
+                [label, _with_days(c, cn), _with_days(f, fn)]
+                for label, c, cn, f, fn in zip(
+                    days["labels"],
+                    days["cramp"],
+                    days["cramp_n"],
+                    days["free"],
+                    days["free_n"],
+                    strict=True,
+                )
             ],
         },
     }

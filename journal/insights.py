@@ -6,12 +6,10 @@ there is not enough data yet instead of giving a number.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from journal import stats
-from journal.models import ExerciseIntensity
-from journal.stats import Day, Split, Summary
+from journal.stats import CheckedInDays, Split, Summary
 from journal.units import format_fluid
 
 
@@ -48,67 +46,31 @@ def _comparison(topic: str, split: Split, condition: str, other: str) -> Insight
     )
 
 
-def day_insights(days: list[Day], unit: str) -> list[Insight]:
+def day_insights(days: CheckedInDays, unit: str) -> list[Insight]:
     """Cramps per day against fluid, sleep, exercise, warm-up, stretching and electrolytes."""
-    low_fluid = stats.setting("LOW_FLUID_ML")
+    fluid_text = format_fluid(stats.setting("LOW_FLUID_ML"), unit)
     short_sleep = stats.setting("SHORT_SLEEP_HOURS")
-    fluid_text = format_fluid(low_fluid, unit)
-    exercised: Callable[[Day], bool] = lambda d: bool(d.exercise_minutes)  # noqa: E731
-    checks = [
-        (
-            "Fluid",
-            stats.split_days(
-                days, lambda d: d.fluid_ml < low_fluid, lambda d: d.fluid_ml is not None
-            ),
-            f"with under {fluid_text} of fluid",
-            f"with {fluid_text} or more",
-        ),
-        (
+    # The conditions themselves are stats.day_splits(); these are their words.
+    words = {
+        "fluid": ("Fluid", f"with under {fluid_text} of fluid", f"with {fluid_text} or more"),
+        "sleep": (
             "Sleep",
-            stats.split_days(
-                days,
-                lambda d: d.sleep_hours < short_sleep,
-                lambda d: d.sleep_hours is not None,
-            ),
             f"after under {short_sleep} hours of sleep",
             f"after {short_sleep} hours or more",
         ),
-        (
-            "Hard exercise",
-            stats.split_days(
-                days,
-                lambda d: exercised(d) and d.exercise_intensity == ExerciseIntensity.VIGOROUS,
-                lambda d: d.exercise_minutes is not None,
-            ),
-            "with vigorous exercise",
-            "without it",
-        ),
-        (
+        "vigorous": ("Hard exercise", "with vigorous exercise", "without it"),
+        "no_warm_up": (
             "Warm-up",
-            stats.split_days(
-                days,
-                lambda d: d.warmed_up is False,
-                lambda d: exercised(d) and d.warmed_up is not None,
-            ),
             "when you exercised without warming up",
             "when you warmed up first",
         ),
-        (
-            "Stretching",
-            stats.split_days(days, lambda d: d.stretched),
-            "when you stretched",
-            "when you did not",
-        ),
-        (
-            "Electrolytes",
-            stats.split_days(
-                days, lambda d: d.electrolytes is True, lambda d: d.electrolytes is not None
-            ),
-            "with an electrolyte drink",
-            "without one",
-        ),
+        "stretched": ("Stretching", "when you stretched", "when you did not"),
+        "electrolytes": ("Electrolytes", "with an electrolyte drink", "without one"),
+    }
+    return [
+        _comparison(topic, days.splits[name], condition, other)
+        for name, (topic, condition, other) in words.items()
     ]
-    return [_comparison(*check) for check in checks]
 
 
 def pattern_insights(summary: Summary, triggers: list[dict], reliefs: list[dict]) -> list[Insight]:

@@ -115,7 +115,7 @@ def test_median_of_an_even_count_is_the_mean_of_the_middle_two(journal):
 
 
 def test_weeks_are_local_and_start_on_monday(journal):
-    assert stats.weekly(PERIOD, stats.per_day(journal, PERIOD)) == [
+    assert stats.weekly(journal, PERIOD) == [
         {"week": dt.date(2026, 3, 23), "episodes": 4, "intensity": pytest.approx(6.5)},
         {"week": dt.date(2026, 3, 30), "episodes": 2, "intensity": pytest.approx(3.0)},
     ]
@@ -147,25 +147,30 @@ def test_triggers_and_relief(journal):
 
 
 def test_cramp_days_are_local_days(journal):
-    days = {
-        d.date.day: d.cramps
-        for d in stats.checked_in_days(journal, PERIOD, stats.per_day(journal, PERIOD))
-    }
-    assert days == {23: 2, 24: 1, 25: 0, 26: 0, 29: 1, 30: 1, 31: 0}
+    days = stats.checked_in_days(journal, PERIOD)
+    # Checked-in days with cramps: the 23rd (2), 24th, 29th (00:30 GMT) and 30th (00:30
+    # BST); without: the 25th, 26th and 31st. The other user's day never counts.
+    assert (days.total, days.cramp.days, days.free.days) == (7, 4, 3)
+    stretched = days.splits["stretched"]
+    assert (stretched.without_days, stretched.without_cramps) == (7, 5)
 
 
 def test_cramp_days_against_cramp_free_days(journal):
-    comparison = stats.compare_days(
-        stats.checked_in_days(journal, PERIOD, stats.per_day(journal, PERIOD))
-    )
-    assert comparison["cramp"]["days"] == 4 and comparison["free"]["days"] == 3
-    assert comparison["cramp"]["fluid_ml"] == pytest.approx(1650)
-    assert comparison["free"]["fluid_ml"] == pytest.approx(6700 / 3)
+    days = stats.checked_in_days(journal, PERIOD)
+    assert days.cramp.measures["fluid_ml"] == stats.Mean(pytest.approx(1650), 4)
+    assert days.free.measures["fluid_ml"] == stats.Mean(pytest.approx(6700 / 3), 3)
+    assert days.cramp.measures["sleep_hours"] == stats.Mean(pytest.approx(29 / 4), 4)
+    assert days.free.measures["exercise_minutes"] == stats.Mean(None, 0)
+
+
+def test_days_split_by_fluid(journal):
+    fluid = stats.checked_in_days(journal, PERIOD).splits["fluid"]
+    # Under 1.5 l: the 23rd, 24th and 29th, with 2 + 1 + 1 cramps; the rest: 1 cramp.
+    assert fluid == stats.Split(with_days=3, with_cramps=4, without_days=4, without_cramps=1)
 
 
 def test_insight_says_not_enough_data_below_the_minimum(journal):
-    days = stats.checked_in_days(journal, PERIOD, stats.per_day(journal, PERIOD))
-    fluid = insights.day_insights(days, "ml")[0]
+    fluid = insights.day_insights(stats.checked_in_days(journal, PERIOD), "ml")[0]
     assert not fluid.enough
     assert fluid.text.startswith("Fluid: not enough data yet")
     assert "(with under 1.5 l of fluid: 3; with 1.5 l or more: 4)" in fluid.text
@@ -173,7 +178,7 @@ def test_insight_says_not_enough_data_below_the_minimum(journal):
 
 def test_insight_gives_rates_and_samples_once_there_is_enough(journal, settings):
     settings.CRAMPJOURNAL_STATS = {"INSIGHT_MIN_DAYS": 3}
-    days = stats.checked_in_days(journal, PERIOD, stats.per_day(journal, PERIOD))
+    days = stats.checked_in_days(journal, PERIOD)
     fluid = insights.day_insights(days, "ml")[0]
     assert fluid.enough
     assert fluid.text == (
@@ -182,6 +187,13 @@ def test_insight_gives_rates_and_samples_once_there_is_enough(journal, settings)
     )
     in_ounces = insights.day_insights(days, "floz")[0]
     assert "under 50.7 fl oz of fluid" in in_ounces.text
+
+
+def test_a_threshold_setting_moves_the_split(journal, settings):
+    settings.CRAMPJOURNAL_STATS = {"LOW_FLUID_ML": 2100}
+    fluid = stats.checked_in_days(journal, PERIOD).splits["fluid"]
+    # Now the 25th (2,000 ml, no cramp) is a low-fluid day too.
+    assert (fluid.with_days, fluid.with_cramps, fluid.without_days) == (4, 4, 3)
 
 
 def test_relief_insight_needs_enough_tries(journal, settings):
