@@ -413,13 +413,18 @@ def dashboard_getter(user: Any, choice: str) -> Callable[[], Any]:
 
 
 def builder(user: Any, choice: str) -> Callable[[], dict]:
-    """The view's work without HTTP, middleware or template: journal.dashboard.build."""
-    from journal import dashboard
+    """The view's work without HTTP, middleware or template: the period, then build()."""
+    from journal import dashboard, stats
 
     zone = zoneinfo.ZoneInfo(user.profile.time_zone)
     today = dt.datetime.now(zone).date()
-    period = dashboard.period_for(user, zone, choice, today)
-    return lambda: dashboard.build(user, period, user.profile.fluid_unit)
+
+    def build() -> dict:
+        first = stats.first_day(user)
+        period = dashboard.period_for(first, zone, choice, today)
+        return dashboard.build(user, period, user.profile.fluid_unit, first)
+
+    return build
 
 
 def measure(user: Any, account: str, choice: str, requests: int) -> Result:

@@ -27,19 +27,18 @@ DEFAULT_RANGE = "90d"
 
 
 def period_for(
-    user: AbstractBaseUser,
+    first: dt.date | None,
     zone,
     choice: str,
     today: dt.date,
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Period:
-    """The period a range choice names, in the person's zone."""
+    """The period a range choice names, in the person's zone; ``first`` is stats.first_day."""
     if choice == "custom" and start and end:
         return Period(start, end, zone)
     if choice == "all":
-        first = stats.first_day(user) or today
-        return Period(min(first, today), today, zone)
+        return Period(min(first or today, today), today, zone)
     days = RANGES.get(choice, RANGES[DEFAULT_RANGE])[1] or RANGES[DEFAULT_RANGE][1]
     return Period(today - dt.timedelta(days=days - 1), today, zone)
 
@@ -70,7 +69,12 @@ def _direction(now: float | None, before: float | None) -> str:
     return "up" if now > before else "down" if now < before else "same"
 
 
-def headlines(current: Summary, previous: Summary) -> list[Headline]:
+def headlines(current: Summary, previous: Summary, records_before: bool) -> list[Headline]:
+    """The headline numbers, each against the period before.
+
+    With no records from before the period, its zeros would be no measurement at all,
+    so the comparison says "no records" and shows no direction.
+    """
     rows = [
         ("Episodes", current.episodes, previous.episodes, str),
         ("Episodes per week", current.per_week, previous.per_week, _fmt_number),
@@ -80,6 +84,8 @@ def headlines(current: Summary, previous: Summary) -> list[Headline]:
         ("Median duration", current.median_duration, previous.median_duration, _fmt_duration),
         ("Longest", current.longest_duration, previous.longest_duration, _fmt_duration),
     ]
+    if not records_before:
+        return [Headline(label, fmt(now), "no records", "") for label, now, _, fmt in rows]
     return [
         Headline(label, fmt(now), fmt(before), _direction(now, before))
         for label, now, before, fmt in rows
@@ -111,6 +117,7 @@ def charts(
             "intensity": [
                 None if row["intensity"] is None else round(row["intensity"], 1) for row in weekly
             ],
+            "days": [row["days"] for row in weekly],
         },
         "duration": {
             "empty": summary.episodes == 0,
@@ -124,7 +131,6 @@ def charts(
                 {"side": side.label, "counts": [row["sides"][side.value] for row in regions]}
                 for side in Side
             ],
-            "totals": {row["region"]: row["total"] for row in regions},
         },
         "hours": {
             "empty": summary.episodes == 0,
@@ -189,8 +195,11 @@ def _days_chart(days: CheckedInDays, unit: str) -> dict:
     }
 
 
-def build(user: AbstractBaseUser, period: Period, unit: str) -> dict:
-    """Everything the dashboard shows for a period: a fixed number of queries."""
+def build(user: AbstractBaseUser, period: Period, unit: str, first: dt.date | None) -> dict:
+    """Everything the dashboard shows for a period: a fixed number of queries.
+
+    ``first`` is the person's first recorded day (stats.first_day).
+    """
     current, previous = stats.summaries(user, period)
     triggers = stats.triggers(user, period)
     reliefs = stats.reliefs(user, period)
@@ -210,7 +219,7 @@ def build(user: AbstractBaseUser, period: Period, unit: str) -> dict:
         "period": period,
         "previous": period.previous(),
         "summary": current,
-        "headlines": headlines(current, previous),
+        "headlines": headlines(current, previous, first is not None and first < period.start),
         "charts": chart_data,
         "tables": tables(chart_data),
         "insights": insights.pattern_insights(current, triggers, reliefs)
@@ -251,9 +260,13 @@ def tables(charts: dict) -> dict[str, dict]:
         "weekly": {
             "columns": ["Week of", "Episodes", "Average intensity"],
             "rows": [
-                [week, _cell(n), _cell(i)]
-                for week, n, i in zip(
-                    weekly["labels"], weekly["episodes"], weekly["intensity"], strict=True
+                [week if days == 7 else f"{week} ({days} of 7 days)", _cell(n), _cell(i)]
+                for week, n, i, days in zip(
+                    weekly["labels"],
+                    weekly["episodes"],
+                    weekly["intensity"],
+                    weekly["days"],
+                    strict=True,
                 )
             ],
         },

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Avg,
@@ -20,10 +21,10 @@ from django.db.models import (
     F,
     FilteredRelation,
     Max,
-    Min,
     Model,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -112,8 +113,21 @@ def _details_in(model: type[Model], user: AbstractBaseUser, period: Period) -> Q
 
 
 def first_day(user: AbstractBaseUser) -> dt.date | None:
-    """The local date of the person's first episode, for the "all" range."""
-    return Episode.objects.for_user(user).aggregate(first=Min("local_date"))["first"]
+    """The first local day with an episode or a check-in, in one query.
+
+    The "all" range starts there, and a period that starts on or before it has nothing
+    before it to compare with. Check-ins count: cramp-free days are records too.
+    """
+    first_episode = Episode.objects.for_user(user).order_by("local_date").values("local_date")
+    first_checkin = CheckIn.objects.for_user(user).order_by("date").values("date")
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(episode=Subquery(first_episode[:1]), checkin=Subquery(first_checkin[:1]))
+        .get()
+    )
+    days = [day for day in row.values() if day is not None]
+    return min(days) if days else None
 
 
 # Headline numbers ---------------------------------------------------------------------
@@ -257,7 +271,11 @@ def weekly(user: AbstractBaseUser, period: Period) -> list[dict]:
     for index in range((period.end - start).days // 7 + 1):
         week = start + dt.timedelta(weeks=index)
         n, total = weeks.get(week, (0, 0))
-        series.append({"week": week, "episodes": n, "intensity": total / n if n else None})
+        # The first and last weeks can lie partly outside the period, and look low.
+        days = (min(week + dt.timedelta(days=6), period.end) - max(week, period.start)).days + 1
+        series.append(
+            {"week": week, "episodes": n, "intensity": total / n if n else None, "days": days}
+        )
     return series
 
 

@@ -116,9 +116,41 @@ def test_median_of_an_even_count_is_the_mean_of_the_middle_two(journal):
 
 def test_weeks_are_local_and_start_on_monday(journal):
     assert stats.weekly(journal, PERIOD) == [
-        {"week": dt.date(2026, 3, 23), "episodes": 4, "intensity": pytest.approx(6.5)},
-        {"week": dt.date(2026, 3, 30), "episodes": 2, "intensity": pytest.approx(3.0)},
+        {"week": dt.date(2026, 3, 23), "episodes": 4, "intensity": pytest.approx(6.5), "days": 7},
+        {"week": dt.date(2026, 3, 30), "episodes": 2, "intensity": pytest.approx(3.0), "days": 7},
     ]
+
+
+def test_weeks_cut_by_the_period_say_how_many_days_they_cover(journal):
+    # Wednesday 25 March to Wednesday 1 April: 5 days of the first week, 3 of the second.
+    period = stats.Period(dt.date(2026, 3, 25), dt.date(2026, 4, 1), LONDON)
+    weeks = stats.weekly(journal, period)
+    assert [(w["week"], w["episodes"], w["days"]) for w in weeks] == [
+        (dt.date(2026, 3, 23), 1, 5),
+        (dt.date(2026, 3, 30), 1, 3),
+    ]
+    table = dashboard.build(journal, period, "ml", stats.first_day(journal))["tables"]
+    assert [row[0] for row in table["weekly"]["rows"]] == [
+        "2026-03-23 (5 of 7 days)",
+        "2026-03-30 (3 of 7 days)",
+    ]
+
+
+def test_first_day_counts_check_ins_as_records(journal):
+    assert stats.first_day(journal) == dt.date(2026, 3, 20)  # the cramp before the period
+    CheckIn.objects.create(owner=journal, date=dt.date(2026, 1, 5), fluid_ml=2000)
+    assert stats.first_day(journal) == dt.date(2026, 1, 5)
+
+
+def test_headlines_say_no_records_when_nothing_came_before(journal):
+    def before(period: stats.Period) -> dict[str, str]:
+        content = dashboard.build(journal, period, "ml", stats.first_day(journal))
+        return {h.label: h.previous for h in content["headlines"]}
+
+    assert before(PERIOD)["Episodes"] == "1"
+    # From the first record on, the days before hold no records, not zero cramps.
+    from_first = stats.Period(dt.date(2026, 3, 20), PERIOD.end, LONDON)
+    assert set(before(from_first).values()) == {"no records"}
 
 
 def test_hours_are_local_across_the_dst_change(journal):
@@ -207,7 +239,7 @@ def test_relief_insight_needs_enough_tries(journal, settings):
 
 
 def test_a_new_account_has_empty_charts_and_no_numbers(user):
-    content = dashboard.build(user, PERIOD, "ml")
+    content = dashboard.build(user, PERIOD, "ml", stats.first_day(user))
     assert all(chart["empty"] for chart in content["charts"].values())
     assert {h.label: h.value for h in content["headlines"]}["Median duration"] == "—"
     assert all(not i.enough for i in content["insights"])

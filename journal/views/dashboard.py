@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from journal import dashboard
+from journal import dashboard, stats
 from journal.forms.dashboard import RangeForm
 
 
@@ -16,7 +16,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         choice, start, end = (form.cleaned_data[k] for k in ("range", "start", "end"))
     zone = zoneinfo.ZoneInfo(request.profile.time_zone)
     today = timezone.localdate()
-    period = dashboard.period_for(request.user, zone, choice, today, start, end)
-    context = dashboard.build(request.user, period, request.profile.fluid_unit)
+    first = stats.first_day(request.user)
+    period = dashboard.period_for(first, zone, choice, today, start, end)
+    context = dashboard.build(request.user, period, request.profile.fluid_unit, first)
     context |= {"form": form, "unit": request.profile.fluid_unit}
     return render(request, "dashboard/dashboard.html", context)

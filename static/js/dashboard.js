@@ -138,6 +138,8 @@
     const weeks = list(data.labels).map(text);
     const episodes = numbers(data.episodes, weeks.length);
     const intensity = numbers(data.intensity, weeks.length);
+    // The first and last weeks may lie partly outside the range and so look low.
+    const days = numbers(data.days, weeks.length);
     return {
       type: "bar",
       data: {
@@ -191,6 +193,11 @@
                 if (!items.length) return "";
                 const day = parseDay(weeks[items[0].dataIndex]);
                 return `Week of ${day ? longDate.format(day) : weeks[items[0].dataIndex]}`;
+              },
+              footer: (items) => {
+                const n = items.length ? days[items[0].dataIndex] : null;
+                if (n === null || n >= 7) return "";
+                return `Only ${plural(n, "day", "days")} of this week ${n === 1 ? "is" : "are"} in the range`;
               },
               label: (item) => {
                 if (item.dataset.yAxisID === "intensity") {
@@ -381,6 +388,8 @@
       values.map((v, i) => (v === null ? null : scale[i] ? (Math.abs(v) / scale[i]) * 100 : 0));
     const real = [cramp, free];
     const shown = (v, i) => (v === null ? "no data" : `${numberFmt.format(v)} ${units[i]}`.trim());
+    // How many days each average rests on: a check-in need not record every measure.
+    const counts = [numbers(data.cramp_n, labels.length), numbers(data.free_n, labels.length)];
     const crampDays = num(data.cramp_days);
     const freeDays = num(data.free_days);
 
@@ -444,7 +453,9 @@
               title: (items) => (items.length ? `${names[items[0].dataIndex]}, average per day` : ""),
               label: (item) => {
                 const group = item.datasetIndex === 0 ? "Cramp days" : "Cramp-free days";
-                return `${group}: ${shown(real[item.datasetIndex][item.dataIndex], item.dataIndex)}`;
+                const n = counts[item.datasetIndex][item.dataIndex];
+                const over = n === null ? "" : ` (over ${plural(n, "day", "days")})`;
+                return `${group}: ${shown(real[item.datasetIndex][item.dataIndex], item.dataIndex)}${over}`;
               },
             },
           },

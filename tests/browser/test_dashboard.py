@@ -1,9 +1,9 @@
 """The patterns page in chromium: charts draw, empty states show, a phone fits it.
-
 The ``new_page`` fixture already fails a test on any console error, uncaught page error
 or request to another host.
 """
 
+import datetime as dt
 import json
 import re
 
@@ -73,6 +73,19 @@ def test_one_quick_log_shows_on_the_weekly_chart(signed_up, live_server):
     assert episodes["label"] == "Episodes"
     assert sum(n or 0 for n in episodes["data"]) == 1
 
+    # A range from a Wednesday: its first week holds 5 of 7 days, and the tooltip says so.
+    today = dt.datetime.now(dt.UTC).date()
+    wednesday = today - dt.timedelta(days=(today.weekday() - 2) % 7 + 14)
+    page.goto(
+        f"{live_server.url}/patterns/?range=custom&start={wednesday}&end={today + dt.timedelta(1)}"
+    )
+    page.wait_for_function("window.crampCharts && window.crampCharts.weekly")
+    footers = page.evaluate(
+        "(() => { const f = window.crampCharts.weekly.options.plugins.tooltip.callbacks.footer;"
+        " return [f([{dataIndex: 0}]), f([{dataIndex: 1}])]; })()"
+    )
+    assert footers == ["Only 5 days of this week are in the range", ""]
+
 
 def test_demo_data_draws_every_chart_and_fits_a_phone(new_page, live_server):
     page = _demo_page(new_page, live_server)
@@ -129,7 +142,6 @@ def _zero_payload() -> dict:
             "empty": False,
             "labels": ["Calf"],
             "sides": [{"side": "Left", "counts": [0]}, {"side": "Right", "counts": [0]}],
-            "totals": {},
         },
         "hours": {
             "empty": False,
