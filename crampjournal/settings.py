@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "journal",
 ]
 
+AUTHENTICATION_BACKENDS = ["journal.auth.ProfileModelBackend"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,6 +124,9 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Messages can name health details ("numbness"), so they wait in the server-side session
+# rather than in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -17,8 +17,12 @@ class UserTimezoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            # Accounts made in the admin have no profile until their first request.
-            request.profile, _ = Profile.objects.get_or_create(user=request.user)
+            try:
+                # Usually loaded with the user already (journal.auth.ProfileModelBackend).
+                request.profile = request.user.profile
+            except Profile.DoesNotExist:
+                # Accounts made in the admin have no profile until their first request.
+                request.profile, _ = Profile.objects.get_or_create(user=request.user)
             timezone.activate(zoneinfo.ZoneInfo(request.profile.time_zone))
         else:
             timezone.deactivate()

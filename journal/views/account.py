@@ -15,7 +15,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="journal.auth.ProfileModelBackend")
         messages.success(request, "Welcome! Your journal is ready. Log a cramp whenever one comes.")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
