@@ -56,6 +56,7 @@ TIME_ZONE = "Europe/London"
 SPAN_DAYS = 5 * 365 + 1  # about five years, ending today
 WARM_UPS = 3
 MEDIAN_TARGET_MS = 60.0
+FLAGS_TARGET_MS = 50.0
 RATIO_TARGET = 2.0
 
 
@@ -148,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
         all_met &= print_targets(big, small)
         if args.profile or big.median_ms >= MEDIAN_TARGET_MS:
             profile_request(users["big"], choice)
+    all_met &= measure_flags(users, args.requests)
     return 0 if all_met else 1
 
 
@@ -422,7 +424,7 @@ def builder(user: Any, choice: str) -> Callable[[], dict]:
     def build() -> dict:
         first = stats.first_day(user)
         period = dashboard.period_for(first, zone, choice, today)
-        return dashboard.build(user, period, user.profile.fluid_unit, first)
+        return dashboard.build(user, period, user.profile.fluid_unit, first, today)
 
     return build
 
@@ -450,6 +452,56 @@ def measure(user: Any, account: str, choice: str, requests: int) -> Result:
         request_ms=request_ms,
         build_ms=build_ms,
     )
+
+
+def flags_computer(user: Any, period: Any, first: dt.date | None) -> Callable[[], tuple]:
+    """What the dashboard does for its flags: load, evaluate, apply the review marks."""
+    from journal import flags
+
+    def compute() -> tuple:
+        journal = flags.load(user, period, first)
+        reviewed = flags.apply_reviews(flags.evaluate(journal), flags.reviews(user))
+        return journal, reviewed.active
+
+    return compute
+
+
+def measure_flags(users: dict[str, Any], requests: int) -> bool:
+    """journal.flags for each account: the current flags (the window the dashboard and
+    the clinician page show) and the flags over every record (a report of all time)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from journal import flags, stats
+    from journal.stats import Period
+
+    print("\nflags (journal.flags: load, evaluate and review marks)")
+    print("  account  window             episodes read  flags  median ms   p90 ms  queries")
+    met = True
+    for name, user in users.items():
+        zone = zoneinfo.ZoneInfo(user.profile.time_zone)
+        today = dt.datetime.now(zone).date()
+        first = stats.first_day(user)
+        windows = {
+            "current (90 days)": flags.current_period(today, zone),
+            "all records": Period(first or today, today, zone),
+        }
+        for label, period in windows.items():
+            compute = flags_computer(user, period, first)
+            samples = timed(compute, requests)
+            with CaptureQueriesContext(connection) as captured:
+                journal, raised = compute()
+            median = statistics.median(samples)
+            p90 = statistics.quantiles(samples, n=10)[-1]
+            print(
+                f"  {name:>7}  {label:<17}  {len(journal.cramps):>13,}  {len(raised):>5}"
+                f"  {median:>9.1f}  {p90:>7.1f}  {len(captured.captured_queries):>7}"
+            )
+            if name == "big":
+                met &= median < FLAGS_TARGET_MS
+    verdict = "met" if met else "missed"
+    print(f"  every 5,000-episode median < {FLAGS_TARGET_MS:.0f} ms: target {verdict}")
+    return met
 
 
 # Report -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from journal import insights, stats
+from journal import flags, guidance, insights, stats
 from journal.models import Activity, Side
 from journal.stats import CheckedInDays, Period, Summary
 from journal.units import from_ml
@@ -195,27 +195,38 @@ def _days_chart(days: CheckedInDays, unit: str) -> dict:
     }
 
 
-def build(user: AbstractBaseUser, period: Period, unit: str, first: dt.date | None) -> dict:
+def build(
+    user: AbstractBaseUser, period: Period, unit: str, first: dt.date | None, today: dt.date
+) -> dict:
     """Everything the dashboard shows for a period: a fixed number of queries.
 
-    ``first`` is the person's first recorded day (stats.first_day).
+    ``first`` is the person's first recorded day (stats.first_day). The flags and the
+    prevention tips are about now, whatever the range: they read the flags' own window
+    ending ``today``.
     """
     current, previous = stats.summaries(user, period)
     triggers = stats.triggers(user, period)
     reliefs = stats.reliefs(user, period)
     days = stats.checked_in_days(user, period)
+    where_and_when = stats.where_and_when(user, period)
     chart_data = charts(
         period,
         current,
         stats.weekly(user, period),
-        stats.regions(user, period),
-        stats.hours(user, period),
+        where_and_when.regions,
+        where_and_when.hours,
         triggers,
         reliefs,
         days,
         unit,
     )
+    flag_journal = flags.load(user, flags.current_period(today, period.zone), first)
+    reviewed = flags.apply_reviews(flags.evaluate(flag_journal), flags.reviews(user))
+    medicines = [str(m) for m in flag_journal.medications if m.is_active_on(today)]
+    evidence = insights.evidence(current, triggers, days, medicines, unit)
     return {
+        "flags": reviewed.active,
+        "tips": guidance.prevention_tips(evidence),
         "period": period,
         "previous": period.previous(),
         "summary": current,

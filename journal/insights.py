@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from journal import stats
+from journal.guidance import Evidence
+from journal.models import Activity, Trigger
 from journal.stats import CheckedInDays, Split, Summary
 from journal.units import format_fluid
 
@@ -129,3 +131,76 @@ def pattern_insights(summary: Summary, triggers: list[dict], reliefs: list[dict]
             )
         )
     return insights
+
+
+# A marked trigger or an activity counts as a pattern for the prevention tips from this
+# many episodes, or this share of them.
+TIP_MIN_EPISODES = 3
+TIP_MIN_SHARE = 0.25
+
+
+def _more_on(split: Split) -> bool:
+    """More cramps a day on the days with the condition, with enough days on each side."""
+    return split.enough(stats.setting("INSIGHT_MIN_DAYS")) and (split.with_rate or 0) > (
+        split.without_rate or 0
+    )
+
+
+def evidence(
+    summary: Summary,
+    triggers: list[dict],
+    days: CheckedInDays,
+    medicines: list[str],
+    unit: str,
+) -> Evidence:
+    """What the person's own records point to, for ordering the prevention tips."""
+    marked = {row["trigger"]: row["n"] for row in triggers}
+
+    def often(count: int) -> bool:
+        return count >= TIP_MIN_EPISODES and count >= TIP_MIN_SHARE * summary.episodes
+
+    def trigger_text(*keys: str) -> str:
+        hits = [(key, marked[key]) for key in keys if often(marked.get(key, 0))]
+        if not hits:
+            return ""
+        labels = dict(Trigger.choices)
+        parts = [f"{labels[key].lower()} ({n} times)" for key, n in hits]
+        return f"You marked {' and '.join(parts)} as suspected triggers."
+
+    fluid, warm_up, sleep = (days.splits[k] for k in ("fluid", "no_warm_up", "sleep"))
+    low_fluid = trigger_text("dehydration")
+    if _more_on(fluid):
+        low_fluid = (
+            f"On days with under {format_fluid(stats.setting('LOW_FLUID_ML'), unit)} of "
+            f"fluid you logged {_rate(fluid.with_rate)} cramps a day, against "
+            f"{_rate(fluid.without_rate)} on other days."
+        )
+    exercise = summary.activities.get(Activity.EXERCISING, 0) + summary.activities.get(
+        Activity.AFTER_EXERCISE, 0
+    )
+    no_warm_up = ""
+    if _more_on(warm_up):
+        no_warm_up = (
+            f"On exercise days without a warm-up you logged {_rate(warm_up.with_rate)} "
+            f"cramps a day, against {_rate(warm_up.without_rate)} after warming up."
+        )
+    elif often(exercise):
+        no_warm_up = f"{exercise} of your {summary.episodes} cramps came during or after exercise."
+    sitting_n = summary.activities.get(Activity.SITTING, 0)
+    sitting = trigger_text("sitting")
+    if often(sitting_n):
+        sitting = f"{sitting_n} of your {summary.episodes} cramps began while sitting."
+    stress_or_sleep = trigger_text("stress", "poor_sleep")
+    if _more_on(sleep):
+        stress_or_sleep = (
+            f"After short nights you logged {_rate(sleep.with_rate)} cramps a day, against "
+            f"{_rate(sleep.without_rate)} after longer ones."
+        )
+    return Evidence(
+        medicines=tuple(medicines),
+        low_fluid=low_fluid,
+        exercise_without_warm_up=no_warm_up,
+        sitting=sitting,
+        sweating=trigger_text("heavy_sweating", "heat"),
+        stress_or_sleep=stress_or_sleep,
+    )

@@ -421,3 +421,49 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in for {self.date}"
+
+
+class FlagKind(models.TextChoices):
+    """The consultation rules of journal.flags, one per row of the flags table."""
+
+    WARNING_SYMPTOMS = "warning_symptoms", "Warning symptoms"
+    SEVERE_PAIN = "severe_pain", "Severe or uncontrollable pain"
+    LONG_LASTING = "long_lasting", "Long-lasting cramps"
+    FREQUENT = "frequent", "Frequent cramps"
+    RISING = "rising", "Cramps becoming more frequent"
+    PERSISTING = "persisting", "Cramps despite prevention"
+    BROKEN_SLEEP = "broken_sleep", "Cramps breaking sleep"
+    MEDICATION = "medication", "Cramps while taking a diuretic or statin"
+
+
+class FlagReview(models.Model):
+    """The person's note that they discussed a flag with their clinician.
+
+    Flags themselves are computed from the journal on every view; only this mark is
+    stored. It covers the flag's episodes up to through_episode_id, so a newer episode
+    that meets the rule raises the flag again. Every mark is kept as history.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flag_reviews"
+    )
+    kind = models.CharField(max_length=20, choices=FlagKind.choices)
+    # The person's local date of the discussion.
+    discussed_on = models.DateField()
+    # The newest episode behind the flag when it was marked. A plain id, not a foreign
+    # key: deleting that episode later must not delete the history.
+    through_episode_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The flags page and the dashboard: WHERE owner = ? ORDER BY created_at.
+            models.Index(fields=["owner", "created_at"], name="flagreview_owner_created"),
+        ]
+        constraints = [_choices_check("kind", FlagKind, "flagreview_kind_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} discussed on {self.discussed_on}"

@@ -279,31 +279,43 @@ def weekly(user: AbstractBaseUser, period: Period) -> list[dict]:
     return series
 
 
-def regions(user: AbstractBaseUser, period: Period) -> list[dict]:
-    """Episodes per body region, split by side, in the order of the region list."""
-    rows = episodes_in(user, period).values("body_region", "side").annotate(n=Count("pk"))
-    counts: dict[str, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["body_region"], {})[row["side"]] = row["n"]
-    return [
+@dataclass(frozen=True)
+class WhereAndWhen:
+    # Per body region (in the order of the region list): label, counts per side, total.
+    regions: list[dict]
+    # Episodes that began in each local hour of the day, 0 to 23.
+    hours: list[int]
+
+
+def where_and_when(user: AbstractBaseUser, period: Period) -> WhereAndWhen:
+    """Episodes per body region and side, and per local hour, from one grouped query.
+
+    Grouping by all three at once gives at most 14 x 4 x 24 rows, whatever the number
+    of episodes, and saves the page a query.
+    """
+    rows = (
+        episodes_in(user, period)
+        .values("body_region", "side", "local_hour")
+        .annotate(n=Count("pk"))
+        .values_list("body_region", "side", "local_hour", "n")
+    )
+    sides: dict[str, dict[str, int]] = {}
+    hours = [0] * 24
+    for region, side, hour, n in rows:
+        by_side = sides.setdefault(region, {})
+        by_side[side] = by_side.get(side, 0) + n
+        hours[hour] += n
+    regions = [
         {
             "region": region.value,
             "label": region.label,
-            "sides": {side.value: counts[region.value].get(side.value, 0) for side in Side},
-            "total": sum(counts[region.value].values()),
+            "sides": {side.value: sides[region.value].get(side.value, 0) for side in Side},
+            "total": sum(sides[region.value].values()),
         }
         for region in BodyRegion
-        if region.value in counts
+        if region.value in sides
     ]
-
-
-def hours(user: AbstractBaseUser, period: Period) -> list[int]:
-    """Episodes that began in each local hour of the day, 0 to 23."""
-    rows = episodes_in(user, period).values("local_hour").annotate(n=Count("pk"))
-    counts = [0] * 24
-    for row in rows:
-        counts[row["local_hour"]] = row["n"]
-    return counts
+    return WhereAndWhen(regions, hours)
 
 
 def triggers(user: AbstractBaseUser, period: Period) -> list[dict]:

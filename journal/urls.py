@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from journal.converters import IsoDateConverter
-from journal.views import account, checkins, dashboard, episodes, home, medications
+from journal.views import account, checkins, dashboard, episodes, flags, home, medications
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("accounts/signup/", account.signup, name="signup"),
     path("profile/", account.profile, name="profile"),
     path("patterns/", dashboard.dashboard_view, name="dashboard"),
+    path("clinician/", flags.flags_page, name="flags"),
+    path("clinician/<str:kind>/discussed/", flags.flag_discussed, name="flag_discussed"),
+    path("explained/", flags.explained, name="explained"),
     path("episodes/", episodes.episode_list, name="episode_list"),
     path("episodes/new/", episodes.episode_form, name="episode_create"),
     path("episodes/quick/", episodes.quick_log, name="quick_log"),

@@ -129,7 +129,7 @@ def test_weeks_cut_by_the_period_say_how_many_days_they_cover(journal):
         (dt.date(2026, 3, 23), 1, 5),
         (dt.date(2026, 3, 30), 1, 3),
     ]
-    table = dashboard.build(journal, period, "ml", stats.first_day(journal))["tables"]
+    table = dashboard.build(journal, period, "ml", stats.first_day(journal), period.end)["tables"]
     assert [row[0] for row in table["weekly"]["rows"]] == [
         "2026-03-23 (5 of 7 days)",
         "2026-03-30 (3 of 7 days)",
@@ -144,7 +144,7 @@ def test_first_day_counts_check_ins_as_records(journal):
 
 def test_headlines_say_no_records_when_nothing_came_before(journal):
     def before(period: stats.Period) -> dict[str, str]:
-        content = dashboard.build(journal, period, "ml", stats.first_day(journal))
+        content = dashboard.build(journal, period, "ml", stats.first_day(journal), period.end)
         return {h.label: h.previous for h in content["headlines"]}
 
     assert before(PERIOD)["Episodes"] == "1"
@@ -154,14 +154,14 @@ def test_headlines_say_no_records_when_nothing_came_before(journal):
 
 
 def test_hours_are_local_across_the_dst_change(journal):
-    counts = stats.hours(journal, PERIOD)
+    counts = stats.where_and_when(journal, PERIOD).hours
     assert counts[0] == 2  # 00:30 GMT and 00:30 BST, although their UTC hours are 0 and 23
     assert counts[23] == 1 and counts[2] == 1 and counts[3] == 1 and counts[15] == 1
     assert sum(counts) == 6
 
 
 def test_regions_and_sides(journal):
-    rows = stats.regions(journal, PERIOD)
+    rows = stats.where_and_when(journal, PERIOD).regions
     assert [(r["region"], r["total"]) for r in rows] == [("hamstring", 1), ("calf", 5)]
     calf = rows[1]["sides"]
     assert (calf["left"], calf["right"], calf["both"], calf["na"]) == (3, 1, 1, 0)
@@ -239,7 +239,7 @@ def test_relief_insight_needs_enough_tries(journal, settings):
 
 
 def test_a_new_account_has_empty_charts_and_no_numbers(user):
-    content = dashboard.build(user, PERIOD, "ml", stats.first_day(user))
+    content = dashboard.build(user, PERIOD, "ml", stats.first_day(user), PERIOD.end)
     assert all(chart["empty"] for chart in content["charts"].values())
     assert {h.label: h.value for h in content["headlines"]}["Median duration"] == "—"
     assert all(not i.enough for i in content["insights"])

@@ -1,5 +1,6 @@
 from django import template
 
+from journal import guidance
 from journal.units import format_fluid
 
 register = template.Library()
@@ -32,3 +33,9 @@ def yes_no(value: bool | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key)
+
+
+@register.simple_tag
+def urgent_note() -> str:
+    """Flags are not a diagnosis; sudden, severe or worsening symptoms need urgent care."""
+    return guidance.URGENT

@@ -18,6 +18,6 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     first = stats.first_day(request.user)
     period = dashboard.period_for(first, zone, choice, today, start, end)
-    context = dashboard.build(request.user, period, request.profile.fluid_unit, first)
+    context = dashboard.build(request.user, period, request.profile.fluid_unit, first, today)
     context |= {"form": form, "unit": request.profile.fluid_unit}
     return render(request, "dashboard/dashboard.html", context)

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from journal import services
+from journal import flags, guidance, services
 from journal.forms import (
     EpisodeFilterForm,
     EpisodeForm,
@@ -19,6 +19,9 @@ from journal.queries import filter_episodes
 # Filters live in the session, not the query string: a URL like ?region=calf would
 # put health details into browser history and server logs.
 FILTER_SESSION_KEY = "episode_filter"
+# The episode just logged, so its page opens with the relief steps (a session key, not a
+# query parameter, for the same reason).
+JUST_LOGGED_SESSION_KEY = "just_logged"
 
 
 def _owned(request: HttpRequest, pk: int) -> Episode:
@@ -52,8 +55,15 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     local_day = timezone.localtime(episode.started_at).date()
     active_medications = Medication.objects.for_user(request.user).active_on(local_day)
-    unit = request.profile.fluid_unit
-    context = {"episode": episode, "active_medications": active_medications, "unit": unit}
+    symptoms = [s.symptom for s in episode.symptoms.all()]
+    context = {
+        "episode": episode,
+        "active_medications": active_medications,
+        "unit": request.profile.fluid_unit,
+        "concerns": flags.episode_concerns(episode.intensity, symptoms),
+        "relief_steps": guidance.relief_steps(episode.body_region),
+        "just_logged": request.session.pop(JUST_LOGGED_SESSION_KEY, None) == episode.pk,
+    }
     return render(request, "episodes/detail.html", context)
 
 
@@ -65,6 +75,8 @@ def episode_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = EpisodeForm(request.POST or None, instance=episode, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         episode = form.save()
+        if not pk:
+            request.session[JUST_LOGGED_SESSION_KEY] = episode.pk
         messages.success(request, "Episode saved.")
         return redirect("episode_detail", pk=episode.pk)
     return render(request, "episodes/form.html", {"form": form, "episode": episode})
@@ -94,6 +106,7 @@ def quick_log(request: HttpRequest) -> HttpResponse:
         episode = form.save()
         if episode.ongoing:
             return redirect("episode_timer", pk=episode.pk)
+        request.session[JUST_LOGGED_SESSION_KEY] = episode.pk
         messages.success(request, "Cramp logged. Add details now or later.")
         return redirect("episode_detail", pk=episode.pk)
     return render(request, "episodes/quick.html", {"form": form})
@@ -136,5 +149,6 @@ def episode_stop(request: HttpRequest, pk: int) -> HttpResponse:
             "Enter how long it lasted instead.",
         )
         return redirect("episode_edit", pk=pk)
+    request.session[JUST_LOGGED_SESSION_KEY] = episode.pk
     messages.success(request, "Timer stopped and saved. Add details now or later.")
     return redirect("episode_detail", pk=pk)
