@@ -237,6 +237,11 @@ def _span(first: dt.date, last: dt.date) -> str:
     return f"from {_day(first, year=first.year != last.year)} to {_day(last)}"
 
 
+def _minutes(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
 def _labels(values: Iterable[str]) -> str:
     """Symptom names in words, in the order of the symptom list."""
     labels, chosen = dict(Symptom.choices), set(values)
@@ -343,7 +348,7 @@ def long_lasting(journal: Journal) -> Flag | None:
         threshold_source=THRESHOLDS["LONG_SECONDS"][1],
         episode_ids=tuple(c.pk for c in hits),
         finding=f"{_episodes(len(hits))}, {_span(hits[0].local_date, hits[-1].local_date)}; "
-        f"the longest {round(longest / 60)} minutes.",
+        f"the longest {_minutes(longest)}.",
     )
 
 
@@ -524,7 +529,8 @@ def rising(journal: Journal) -> Flag | None:
     everything = journal.earlier + journal.cramps
     recent = [c for c in everything if recent_from <= c.local_date <= end]
     before = [c for c in everything if before_from <= c.local_date < recent_from]
-    if len(recent) < minimum or len(recent) < ratio * len(before):
+    # "not recent" too: a threshold set to 0 must not raise a flag with no episodes.
+    if not recent or len(recent) < minimum or len(recent) < ratio * len(before):
         return None
     return Flag(
         kind=FlagKind.RISING,

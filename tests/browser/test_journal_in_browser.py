@@ -64,6 +64,9 @@ PAGES = [
     "/medications/",
     "/medications/new/",
     "/profile/",
+    "/patterns/",
+    "/clinician/",
+    "/explained/",
 ]
 
 
