@@ -200,9 +200,9 @@ def build(
 ) -> dict:
     """Everything the dashboard shows for a period: a fixed number of queries.
 
-    ``first`` is the person's first recorded day (stats.first_day). The flags and the
-    prevention tips are about now, whatever the range: they read the flags' own window
-    ending ``today``.
+    ``first`` is the person's first recorded day (stats.first_day). The flags are about
+    now, whatever the range: they read their own window ending ``today``. The prevention
+    tips follow the chosen range's statistics and the medicines being taken today.
     """
     current, previous = stats.summaries(user, period)
     triggers = stats.triggers(user, period)

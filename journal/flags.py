@@ -56,14 +56,14 @@ THRESHOLDS: dict[str, tuple[int | float, str]] = {
     ),
     "FREQUENT_SHORT_EPISODES": (
         3,
-        "Trials of treatments for night cramps commonly enrol people with several "
-        "cramps a week; 3 within 7 days is the short-window rule.",
+        "The guidance gives no number. CrampJournal's design sets 3 within 7 days from "
+        "clinical practice (the entry rules of trials of night-cramp treatments).",
     ),
     "FREQUENT_SHORT_DAYS": (7, "One week."),
     "FREQUENT_LONG_EPISODES": (
         6,
-        "NICE Clinical Knowledge Summaries (leg cramps) treat cramps that recur often "
-        "over weeks as worth review; 6 within 30 days is the long-window rule.",
+        "6 within 30 days follows the NICE Clinical Knowledge Summary on leg cramps, as "
+        "set in CrampJournal's design.",
     ),
     "FREQUENT_LONG_DAYS": (30, "About a month."),
     "PERSIST_EPISODES": (4, "Cramps still coming about twice a week."),
@@ -101,10 +101,19 @@ def threshold(name: str) -> int | float:
     return getattr(settings, "CRAMPJOURNAL_FLAGS", {}).get(name, THRESHOLDS[name][0])
 
 
+def _count(name: str) -> int:
+    """A count or a number of days; at least 1, so an odd setting cannot empty a rule."""
+    return max(1, int(threshold(name)))
+
+
 class Level(IntEnum):
     # Lower is more urgent, so flags sort by level.
     SOON = 1
     NEXT_VISIT = 2
+
+    @property
+    def is_soon(self) -> bool:
+        return self is Level.SOON
 
     @property
     def label(self) -> str:
@@ -130,6 +139,8 @@ class Flag:
     episode_ids: tuple[int, ...]
     # What the episodes showed, e.g. "4 episodes from 3 to 9 March".
     finding: str
+    # Days behind the flag besides its episodes: the nights of broken sleep, or the
+    # prevention days of the persisting rule.
     days: tuple[dt.date, ...] = ()
 
     @property
@@ -173,7 +184,7 @@ class Journal:
 def load(user: AbstractBaseUser, period: Period, first_day: dt.date | None) -> Journal:
     """The period's episodes (and the weeks before it the rising rule needs), the
     medication list and the prevention check-ins: three queries."""
-    rising_days = int(threshold("RISING_DAYS"))
+    rising_days = _count("RISING_DAYS")
     fetch_from = min(period.start, period.end - dt.timedelta(days=2 * rising_days - 1))
     # One row per episode and symptom (a LEFT JOIN), folded into one Cramp per episode.
     rows = (
@@ -239,7 +250,9 @@ def _span(first: dt.date, last: dt.date) -> str:
 
 def _minutes(seconds: int) -> str:
     minutes, rest = divmod(seconds, 60)
-    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    if rest:
+        return f"{minutes} min {rest} s"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _labels(values: Iterable[str]) -> str:
@@ -309,9 +322,8 @@ def severe_pain(journal: Journal) -> Flag | None:
         level=Level.SOON,
         title="Severe or uncontrollable pain",
         explanation=(
-            "Cramps are painful, but pain that reaches the top of the scale, or that you "
-            "cannot bring under control, is a reason to get medical advice rather than "
-            "manage on your own."
+            "Cramps hurt, but pain you rate as severe, or pain you cannot bring under "
+            "control, is a reason to get medical advice rather than manage on your own."
         ),
         rule=f"Any episode at {severe}/10 or more, or marked as pain that could not be controlled.",
         sources=(
@@ -335,14 +347,14 @@ def long_lasting(journal: Journal) -> Flag | None:
         level=Level.SOON,
         title="Cramps lasting longer than usual",
         explanation=(
-            "Most cramps pass within a few minutes. One that goes on much longer is "
-            "worth telling a clinician about promptly."
+            "A cramp that will not let go for many minutes is unusual. Tell a clinician "
+            "about it promptly, and say how long it went on."
         ),
-        rule=f"Any episode lasting more than {limit // 60} minutes.",
+        rule=f"Any episode lasting more than {_minutes(limit)}.",
         sources=(
             Source(
                 SPASMS_GUIDE,
-                "Most cramps pass in a few minutes, but some last quite a while.",
+                "Cramps are usually over in minutes; a few go on far longer.",
             ),
         ),
         threshold_source=THRESHOLDS["LONG_SECONDS"][1],
@@ -366,15 +378,19 @@ def _latest_window(
 
 def frequent(journal: Journal) -> Flag | None:
     rules = [
-        (int(threshold("FREQUENT_SHORT_EPISODES")), int(threshold("FREQUENT_SHORT_DAYS"))),
-        (int(threshold("FREQUENT_LONG_EPISODES")), int(threshold("FREQUENT_LONG_DAYS"))),
+        (_count("FREQUENT_SHORT_EPISODES"), _count("FREQUENT_SHORT_DAYS")),
+        (_count("FREQUENT_LONG_EPISODES"), _count("FREQUENT_LONG_DAYS")),
     ]
-    for n, days in rules:
-        window = _latest_window(journal, days, lambda w, _end, n=n: len(w) >= n)
-        if window:
-            break
-    else:
+    windows = [
+        window
+        for n, days in rules
+        if (window := _latest_window(journal, days, lambda w, _end, n=n: len(w) >= n))
+    ]
+    if not windows:
         return None
+    # The window that ends latest, so the flag shows the newest episodes (and comes back
+    # after a review when new ones meet either rule); the short rule wins a tie.
+    window = max(windows, key=lambda w: w[-1].local_date)
     (short_n, short_days), (long_n, long_days) = rules
     return Flag(
         kind=FlagKind.FREQUENT,
@@ -402,22 +418,30 @@ def frequent(journal: Journal) -> Flag | None:
 
 
 def persisting(journal: Journal) -> Flag | None:
-    n = int(threshold("PERSIST_EPISODES"))
-    days = int(threshold("PERSIST_DAYS"))
-    needed = int(threshold("PREVENTION_DAYS"))
-    window_days = int(threshold("PREVENTION_WINDOW_DAYS"))
+    n = _count("PERSIST_EPISODES")
+    days = _count("PERSIST_DAYS")
+    needed = _count("PREVENTION_DAYS")
+    window_days = _count("PREVENTION_WINDOW_DAYS")
     prevention = journal.prevention_days
 
-    def prevention_before(end: dt.date) -> list[dt.date]:
+    def prevention_up_to(end: dt.date) -> list[dt.date]:
+        """The prevention days of the window_days ending on ``end``, both ends included."""
         first = end - dt.timedelta(days=window_days - 1)
         return prevention[bisect_left(prevention, first) : bisect_right(prevention, end)]
 
-    window = _latest_window(
-        journal, days, lambda w, end: len(w) >= n and len(prevention_before(end)) >= needed
-    )
+    def after_prevention(window: list[Cramp], end: dt.date) -> list[Cramp]:
+        """The window's cramps from the day prevention reached ``needed`` days on."""
+        done = prevention_up_to(end)
+        if len(done) < needed:
+            return []
+        return [c for c in window if c.local_date >= done[needed - 1]]
+
+    window = _latest_window(journal, days, lambda w, end: len(after_prevention(w, end)) >= n)
     if not window:
         return None
-    done = prevention_before(window[-1].local_date)
+    end = window[-1].local_date
+    window = after_prevention(window, end)
+    done = prevention_up_to(end)
     return Flag(
         kind=FlagKind.PERSISTING,
         level=Level.NEXT_VISIT,
@@ -427,9 +451,9 @@ def persisting(journal: Journal) -> Flag | None:
             "When self-care is not enough, a clinician can look for a cause that needs "
             "treating."
         ),
-        rule=f"{n} or more episodes within {days} days, with prevention (stretching or a "
-        f"warm-up in the daily check-in) on at least {needed} of the {window_days} days "
-        "up to the last of them.",
+        rule=f"{n} or more episodes within {days} days, all after prevention (stretching "
+        f"or a warm-up in the daily check-in) had been logged on at least {needed} of the "
+        f"{window_days} days up to the last of them.",
         sources=(
             Source(
                 HAMSTRING_GUIDE,
@@ -445,18 +469,16 @@ def persisting(journal: Journal) -> Flag | None:
 
 
 def broken_sleep(journal: Journal) -> Flag | None:
-    nights_needed = int(threshold("SLEEP_NIGHTS"))
-    days = int(threshold("SLEEP_DAYS"))
+    nights_needed = _count("SLEEP_NIGHTS")
+    days = _count("SLEEP_DAYS")
     wakers = [c for c in journal.cramps if c.broke_sleep]
     nights = sorted({c.night_of for c in wakers})
-    latest = None
-    for i in range(len(nights) - nights_needed, -1, -1):
-        if (nights[i + nights_needed - 1] - nights[i]).days < days:
-            latest = nights[i : i + nights_needed]
-            # Widen to every night in the window that ends on the newest of these.
-            end = latest[-1]
-            latest = [d for d in nights if end - dt.timedelta(days=days - 1) <= d <= end]
-            break
+    # The latest run of ``days`` nights, ending on a broken night, with enough of them.
+    windows = (
+        [d for d in nights if end - dt.timedelta(days=days - 1) <= d <= end]
+        for end in reversed(nights)
+    )
+    latest = next((w for w in windows if len(w) >= nights_needed), None)
     if not latest:
         return None
     hits = [c for c in wakers if c.night_of in set(latest)]
@@ -465,8 +487,8 @@ def broken_sleep(journal: Journal) -> Flag | None:
         level=Level.NEXT_VISIT,
         title="Cramps breaking your sleep",
         explanation=(
-            "Cramps that keep waking you, or stop you sleeping, affect the rest of your "
-            "day as well. That is reason enough to raise them with a clinician."
+            "Cramps that keep waking you, or keep you from sleeping, are one of the reasons "
+            "the guidance gives for calling a doctor."
         ),
         rule=f"Sleep broken by cramps on {nights_needed} or more nights within {days} days.",
         sources=(
@@ -516,9 +538,9 @@ def medication(journal: Journal) -> Flag | None:
 
 
 def rising(journal: Journal) -> Flag | None:
-    days = int(threshold("RISING_DAYS"))
+    days = _count("RISING_DAYS")
     ratio = float(threshold("RISING_RATIO"))
-    minimum = int(threshold("RISING_MIN_EPISODES"))
+    minimum = _count("RISING_MIN_EPISODES")
     end = journal.period.end
     recent_from = end - dt.timedelta(days=days - 1)
     before_from = recent_from - dt.timedelta(days=days)

@@ -40,9 +40,9 @@ class Advice:
 STRETCH = Advice(
     "stretch",
     "Stretch it gently",
-    "Ease the cramped muscle into a gentle stretch, working against the way it is "
-    "pulling. Hold it until the sharp pain fades, usually 30 seconds or more, then let "
-    "go slowly.",
+    "A cramp is a muscle stuck short, so lengthen it: move the joint so the muscle is "
+    "drawn out, gently, to a light pull. Stay there for about half a minute, longer if "
+    "the pain has not eased, and come out of it slowly.",
     HAMSTRING_GUIDE,
 )
 HAMSTRING_SEATED = Advice(
@@ -55,28 +55,29 @@ HAMSTRING_SEATED = Advice(
 HAMSTRING_STANDING = Advice(
     "stretch_standing",
     "Standing up",
-    "Rest the heel of the cramped leg on something low, keep that knee straight and tip "
-    "forward a little until you feel a light pull down the back of the thigh. Hold for "
-    "about 30 seconds, then come back up slowly.",
+    "Put the heel of the cramped leg up on a low step or stool. With that knee kept "
+    "straight, lean your body forward from the hips until the back of the thigh feels a "
+    "light pull. About 30 seconds; then ease back up.",
     HAMSTRING_GUIDE,
 )
 MASSAGE = Advice(
     "massage",
     "Rub it",
-    "After stretching, press and rub the muscle firmly but gently, with your hands or a "
-    "foam roller. It helps the fibres relax and the blood flow.",
+    "Once the stretch is done, work the muscle with your hands or roll it on a foam "
+    "roller: steady, firm, not hard. This helps it loosen and brings blood to it.",
     HAMSTRING_GUIDE,
 )
 WARMTH = Advice(
     "warmth",
     "Warmth, once the worst has passed",
-    "A warm towel, a heating pad or a warm bath can loosen the tightness that is left.",
+    "When the sharp pain is gone, heat helps with the tightness that lingers: try a "
+    "heating pad, a towel warmed up, or a soak in the bath.",
     HAMSTRING_GUIDE,
 )
 ICE = Advice(
     "ice",
     "Cold for soreness",
-    "If the muscle stays sore, an ice pack wrapped in a cloth may ease the soreness.",
+    "For soreness that hangs on afterwards, cold can help: wrap the ice pack in a cloth first.",
     HAMSTRING_GUIDE,
 )
 
@@ -255,8 +256,8 @@ CAUSES = (
     ),
     Cause(
         "Pressure on nerves in the spine",
-        "A squeezed nerve in the back can send pain and cramps down into the legs, often "
-        "worse when walking or in certain positions.",
+        "A squeezed nerve in the back can send pain and cramps down into the legs, which "
+        "may get worse with walking or in some positions.",
         (HAMSTRING_GUIDE,),
     ),
     Cause(

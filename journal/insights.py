@@ -184,7 +184,9 @@ def evidence(
             f"On exercise days without a warm-up you logged {_rate(warm_up.with_rate)} "
             f"cramps a day, against {_rate(warm_up.without_rate)} after warming up."
         )
-    elif often(exercise):
+    elif often(exercise) and not warm_up.enough(stats.setting("INSIGHT_MIN_DAYS")):
+        # Without enough warm-up records to say otherwise, cramps around exercise are
+        # reason enough to lead with the warm-up.
         no_warm_up = f"{exercise} of your {summary.episodes} cramps came during or after exercise."
     sitting_n = summary.activities.get(Activity.SITTING, 0)
     sitting = trigger_text("sitting")

@@ -45,8 +45,11 @@ RULE_WORDS = {
     FlagKind.BROKEN_SLEEP: ("2 or more nights within 14 days",),
     FlagKind.MEDICATION: ("diuretic or a statin",),
 }
-# Prevention (stretching or a warm-up) on every other day of the 28 up to END: 14 days.
+# Prevention (stretching or a warm-up) on every other day of the 28 up to END: 14 days,
+# the 14th of them today.
 EVERY_OTHER = list(range(0, 28, 2))
+# Prevention on each of the 14 days from 27 to 14 days ago: the 14th was 14 days ago.
+FORTNIGHT = list(range(14, 28))
 
 
 def ago(days: int) -> dt.date:
@@ -193,6 +196,18 @@ def test_frequent_shows_the_latest_window(user, cramp):
     assert flag.finding == "3 episodes from 10 June to 16 June 2026."
 
 
+def test_a_newer_month_window_beats_an_older_week_window(user, cramp):
+    for days in (80, 79, 78):  # 3 within 7 days, long ago
+        cramp(days)
+    recent = [cramp(days) for days in (25, 20, 15, 10, 5, 0)]  # 6 within 30 days, now
+    flag = flags.frequent(journal(user))
+    check_flag(flag, FlagKind.FREQUENT, recent)
+    # Marked discussed, it comes back when the month window moves on with a new cramp.
+    review = FlagReview(owner=user, kind="frequent", discussed_on=END, through_episode_id=0)
+    review.through_episode_id = flag.newest_episode_id
+    assert flags.apply_reviews([flag], [review]).active == []
+
+
 @pytest.mark.parametrize(
     ("recent", "before", "raised"),
     [
@@ -257,15 +272,17 @@ def test_rising_needs_records_from_the_start_of_the_earlier_window(user, cramp, 
 @pytest.mark.parametrize(
     ("days_ago", "prevention_days", "counted"),
     [
-        ([0, 4, 8, 12], EVERY_OTHER, 14),  # 4 within 14 days, 14 prevention days: at
-        ([0, 4, 8, 12], EVERY_OTHER[:-1], None),  # 13 prevention days: under
-        ([0, 4, 8, 12], [*EVERY_OTHER, 1], 15),  # 15: over
-        ([0, 4, 8, 12], [*EVERY_OTHER[:-1], 27], 14),  # 27 days ago: the window's first day
-        ([0, 4, 8, 12], [*EVERY_OTHER[:-1], 28], None),  # 28 days ago: outside it
-        ([0, 4, 8], EVERY_OTHER, None),  # 3 episodes: under
-        ([0, 3, 6, 9, 12], EVERY_OTHER, 14),  # 5 episodes: over
-        ([0, 4, 8, 14], EVERY_OTHER, None),  # 4 episodes spread over 15 days
-        ([2, 6, 10, 14], EVERY_OTHER, None),  # prevention after the last episode: 13 before
+        ([0, 4, 8, 12], FORTNIGHT, 14),  # 4 within 14 days after 14 prevention days: at
+        ([0, 4, 8, 12], FORTNIGHT[1:], None),  # 13 prevention days: under
+        ([0, 4, 8, 12], [*FORTNIGHT, 13], 15),  # 15: over
+        ([0, 4, 8, 12], [*range(15, 27), 13, 27], 14),  # 27 days ago: the window's first day
+        ([0, 4, 8, 12], [*range(15, 27), 13, 28], None),  # 28 days ago: outside it
+        ([0, 4, 8], FORTNIGHT, None),  # 3 episodes: under
+        ([0, 3, 6, 9, 12], FORTNIGHT, 14),  # 5 episodes: over
+        ([0, 4, 8, 14], FORTNIGHT, None),  # 4 episodes spread over 15 days
+        # The 14th prevention day 7 days ago: only 1 of the 4 cramps came after it.
+        ([0, 8, 10, 12], list(range(7, 21)), None),
+        ([2, 6, 10, 14], EVERY_OTHER, None),  # prevention after the last episode
     ],
 )
 def test_persisting(user, cramp, prevention, days_ago, prevention_days, counted):
@@ -283,9 +300,9 @@ def test_persisting(user, cramp, prevention, days_ago, prevention_days, counted)
 def test_persisting_counts_only_check_ins_with_prevention(user, cramp, prevention, make_checkin):
     for days in (0, 4, 8, 12):
         cramp(days)
-    prevention(EVERY_OTHER[:-1])
-    make_checkin(user, date=ago(26), stretched=False, warmed_up=False)
-    make_checkin(user, date=ago(25), stretched=False, warmed_up=None)
+    prevention(FORTNIGHT[1:])
+    make_checkin(user, date=ago(14), stretched=False, warmed_up=False)
+    make_checkin(user, date=ago(13), stretched=False, warmed_up=None)
     assert flags.persisting(journal(user)) is None
 
 
@@ -362,7 +379,7 @@ def test_all_eight_rules_most_urgent_first(user, cramp, prevention, make_medicat
     woke = cramp(2, hour=3, broke_sleep=True)
     rest = [cramp(days) for days in (4, 6, 8, 12)]
     make_medication(user, started_on=ago(30))
-    prevention(EVERY_OTHER)
+    prevention(FORTNIGHT)
     everything = [worst, woke, *rest]
     expected = {
         FlagKind.WARNING_SYMPTOMS: [worst],
@@ -453,7 +470,7 @@ def test_other_peoples_records_never_count(user, other_user, cramp, prevention, 
     for days in (2, 3, 4, 6, 8, 12):
         cramp(days, owner=other_user)
     make_medication(other_user, kind=MedicationKind.DIURETIC)
-    prevention(EVERY_OTHER, owner=other_user)
+    prevention(FORTNIGHT, owner=other_user)
     assert len(flags.evaluate(journal(other_user))) == 8
     # ... and none of it reaches Alice, whose own two cramps meet no rule.
     mine = [cramp(1, hour=3, broke_sleep=True), cramp(5)]
@@ -534,7 +551,7 @@ def test_current_flags_take_the_same_few_queries_whatever_the_journal_size(
     for days in range(1, 10):
         cramp(days)
     make_medication(user)
-    prevention(EVERY_OTHER)
+    prevention(FORTNIGHT)
     FlagReview.objects.create(
         owner=user, kind=FlagKind.MEDICATION, discussed_on=END, through_episode_id=1
     )

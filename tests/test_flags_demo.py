@@ -93,11 +93,15 @@ def test_demo_flags_match_the_rules(demo):
         .filter(Q(stretched=True) | Q(warmed_up=True))
         .values_list("date", flat=True)
     )
-    persisting = any(
-        sum(1 for d in dates if end - dt.timedelta(days=13) <= d <= end) >= 4
-        and sum(1 for d in prevention if end - dt.timedelta(days=27) <= d <= end) >= 14
-        for end in dates
-    )
+
+    def persists_up_to(end: dt.date) -> bool:
+        done = sorted(d for d in prevention if end - dt.timedelta(days=27) <= d <= end)
+        if len(done) < 14:
+            return False
+        since = max(end - dt.timedelta(days=13), done[13])
+        return sum(1 for d in dates if since <= d <= end) >= 4
+
+    persisting = any(persists_up_to(end) for end in dates)
     assert ("persisting" in raised) == persisting
     # The demo is built to show the app's features, so most rules should fire on it.
     assert len(raised) >= 4

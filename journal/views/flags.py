@@ -26,7 +26,11 @@ def flags_page(request: HttpRequest) -> HttpResponse:
     episodes = Episode.objects.for_user(request.user).filter(pk__in=ids).order_by("started_at")
     by_pk = {episode.pk: episode for episode in episodes}
     context = {
-        "active": [(flag, [by_pk[pk] for pk in flag.episode_ids]) for flag in reviewed.active],
+        # .get: an episode deleted between the two queries is simply left out.
+        "active": [
+            (flag, [by_pk[pk] for pk in flag.episode_ids if pk in by_pk])
+            for flag in reviewed.active
+        ],
         "discussed": reviewed.discussed,
         "history": reviewed.history,
         "reasons": guidance.SEEK_ADVICE,
