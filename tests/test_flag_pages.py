@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from journal import guidance, insights, stats
 from journal.guidance import HAMSTRING_GUIDE, SPASMS_GUIDE
 from journal.models import EpisodeSymptom, FlagReview
 
@@ -190,3 +191,35 @@ def test_without_medicines_the_prescriber_tip_is_left_out(alice_client):
 def test_messages_never_travel_in_a_cookie(alice_client):
     response = alice_client.post(reverse("episode_create"), FULL)
     assert "messages" not in response.cookies
+
+
+def _days(**splits) -> stats.CheckedInDays:
+    empty = stats.Split(0, 0, 0, 0)
+    group = stats.DayGroup(0, {})
+    names = ("fluid", "sleep", "vigorous", "no_warm_up", "stretched", "electrolytes")
+    return stats.CheckedInDays(
+        total=0, cramp=group, free=group, splits={n: splits.get(n, empty) for n in names}
+    )
+
+
+def test_tips_lead_with_what_the_records_point_to():
+    summary = stats.Summary(episodes=20, activities={"sitting": 8, "exercising": 1})
+    days = _days(fluid=stats.Split(10, 12, 20, 6))  # 1.2 a day on low days, 0.3 otherwise
+    tips = guidance.prevention_tips(insights.evidence(summary, [], days, [], "ml"))
+    assert [t.advice.key for t in tips[:2]] == ["fluids", "posture"]
+    assert tips[0].why == (
+        "On days with under 1.5 l of fluid you logged 1.2 cramps a day, against 0.3 on other days."
+    )
+    assert tips[1].why == "8 of your 20 cramps began while sitting."
+    # Below the minimum sample the fluid comparison leads nothing.
+    thin = _days(fluid=stats.Split(4, 12, 20, 6))
+    tips = guidance.prevention_tips(insights.evidence(summary, [], thin, [], "ml"))
+    assert tips[0].advice.key == "posture"
+
+
+def test_cramps_after_exercise_without_a_warm_up_lead_with_the_warm_up():
+    summary = stats.Summary(episodes=10, activities={"after_exercise": 5})
+    days = _days(no_warm_up=stats.Split(6, 9, 6, 3))
+    tips = guidance.prevention_tips(insights.evidence(summary, [], days, [], "ml"))
+    assert [t.advice.key for t in tips[:2]] == ["warm_up", "gradual"]
+    assert "without a warm-up you logged 1.5 cramps a day, against 0.5" in tips[0].why
