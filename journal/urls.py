@@ -1,7 +1,16 @@
 from django.urls import path, register_converter
 
 from journal.converters import IsoDateConverter
-from journal.views import account, checkins, dashboard, episodes, flags, home, medications
+from journal.views import (
+    account,
+    checkins,
+    dashboard,
+    episodes,
+    exports,
+    flags,
+    home,
+    medications,
+)
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -13,6 +22,8 @@ urlpatterns = [
     path("clinician/", flags.flags_page, name="flags"),
     path("clinician/<str:kind>/discussed/", flags.flag_discussed, name="flag_discussed"),
     path("explained/", flags.explained, name="explained"),
+    path("export/", exports.export_page, name="export"),
+    path("export/episodes.csv", exports.episodes_csv_download, name="export_episodes_csv"),
     path("episodes/", episodes.episode_list, name="episode_list"),
     path("episodes/new/", episodes.episode_form, name="episode_create"),
     path("episodes/quick/", episodes.quick_log, name="quick_log"),

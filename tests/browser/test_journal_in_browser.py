@@ -67,6 +67,7 @@ PAGES = [
     "/patterns/",
     "/clinician/",
     "/explained/",
+    "/export/",
 ]
 
 

@@ -1,0 +1,1 @@
+"""What leaves the app for the person or their clinician: CSV now, the report later."""

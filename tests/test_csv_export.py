@@ -1,0 +1,142 @@
+"""Episodes out as CSV: every field, local times with their offset, nothing that runs."""
+
+import csv
+import datetime as dt
+import io
+import zoneinfo
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from journal.models import Episode, Profile, local_fields
+from journal.reports.episodes_csv import HEADER, safe_cell
+from journal.services import save_episode_details
+
+
+def _rows(response) -> list[dict]:
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+
+
+def test_every_field_is_exported_in_local_time(user, alice_client, make_episode, make_medication):
+    Profile.objects.filter(user=user).update(time_zone="Europe/London")
+    medication = make_medication(user, name="Magnesium")
+    episode = make_episode(
+        user,
+        started_at=dt.datetime(2026, 7, 1, 2, 30, tzinfo=zoneinfo.ZoneInfo("Europe/London")),
+        duration_seconds=135,
+        body_region="hamstring",
+        side="right",
+        intensity=7,
+        activity="asleep",
+        broke_sleep=True,
+        fluid_ml=1200,
+        electrolyte_drink=False,
+        exercise_type="Running",
+        exercise_minutes=45,
+        exercise_intensity="vigorous",
+        heavy_sweating=True,
+        notes="Woke at 2:30, both calves.",
+    )
+    episode.medications_taken.add(medication)
+    save_episode_details(
+        episode,
+        triggers=["dehydration", "heat"],
+        symptoms=["numbness"],
+        reliefs={"stretch": 2, "heat": 0},
+    )
+    response = alice_client.get(reverse("export_episodes_csv"))
+    assert response.status_code == HTTPStatus.OK
+    assert "no-store" in response["Cache-Control"]
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="crampjournal-episodes-'
+    )
+    [row] = _rows(response)
+    assert list(row) == HEADER
+    assert row == {
+        "id": str(episode.uid),
+        "started_at": "2026-07-01T02:30:00+01:00",
+        "duration_seconds": "135",
+        "still_going": "false",
+        "body_region": "hamstring",
+        "side": "right",
+        "intensity": "7",
+        "activity": "asleep",
+        "broke_sleep": "true",
+        "fluid_ml": "1200",
+        "electrolyte_drink": "false",
+        "exercise_type": "Running",
+        "exercise_minutes": "45",
+        "exercise_intensity": "vigorous",
+        "heavy_sweating": "true",
+        "triggers": "dehydration;heat",
+        "symptoms": "numbness",
+        "relief": "heat=0;stretch=2",
+        "medications_taken": "Magnesium",
+        "notes": "Woke at 2:30, both calves.",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"],
+)
+def test_formula_cells_are_escaped(user, alice_client, make_episode, text):
+    make_episode(user, notes=text, exercise_type=text)
+    [row] = _rows(alice_client.get(reverse("export_episodes_csv")))
+    assert row["notes"] == "'" + text and row["exercise_type"] == "'" + text
+    assert safe_cell("plain text") == "plain text"
+
+
+def test_only_ones_own_episodes_and_a_login_are_needed(
+    user, other_user, alice_client, make_episode
+):
+    mine = make_episode(user)
+    make_episode(other_user, notes="not alice's")
+    rows = _rows(alice_client.get(reverse("export_episodes_csv")))
+    assert [row["id"] for row in rows] == [str(mine.uid)]
+    anonymous = Client().get(reverse("export_episodes_csv"))
+    assert anonymous.status_code == HTTPStatus.FOUND
+
+
+def test_the_export_page_documents_every_column(alice_client):
+    html = alice_client.get(reverse("export")).content.decode()
+    for name in HEADER:
+        assert f'<dt class="font-monospace">{name}</dt>' in html
+
+
+def test_an_empty_journal_exports_just_the_header(alice_client):
+    response = alice_client.get(reverse("export_episodes_csv"))
+    assert response.content.decode().splitlines() == [",".join(HEADER)]
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("export_episodes_csv"))
+    return len(captured)
+
+
+def test_export_queries_grow_by_the_chunk_not_by_the_episode(user, alice_client, make_episode):
+    for _ in range(3):
+        make_episode(user)
+    few = _queries(alice_client)
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    Episode.objects.bulk_create(
+        Episode(
+            owner=user,
+            started_at=start + dt.timedelta(hours=i),
+            body_region="calf",
+            side="left",
+            intensity=5,
+            **local_fields(start + dt.timedelta(hours=i), dt.UTC),
+        )
+        for i in range(1200)
+    )
+    many = _queries(alice_client)
+    # One query reads the episodes; each chunk of 500 adds four for their answers.
+    assert many == few + 2 * 4
+    assert len(_rows(alice_client.get(reverse("export_episodes_csv")))) == 1203
