@@ -79,7 +79,7 @@ class EpisodePlan:
     triggers: list[str] = field(default_factory=list)
     symptoms: list[str] = field(default_factory=list)
     reliefs: dict[str, int] = field(default_factory=dict)
-    medication: Medication | None = None
+    medications: list[Medication] = field(default_factory=list)
 
 
 def bulk_create_episode_details(plans: Iterable[EpisodePlan]) -> None:
@@ -98,5 +98,5 @@ def bulk_create_episode_details(plans: Iterable[EpisodePlan]) -> None:
     )
     taken = Episode.medications_taken.through
     taken.objects.bulk_create(
-        taken(episode=p.episode, medication=p.medication) for p in plans if p.medication
+        taken(episode=p.episode, medication=m) for p in plans for m in p.medications
     )

@@ -19,13 +19,20 @@ from django.contrib.auth.models import AbstractBaseUser
 from journal.models import Episode
 
 # A cell starting with one of these is a formula (or may become one) in Excel, LibreOffice
-# and Google Sheets; a leading apostrophe makes it plain text there.
+# and Google Sheets; a leading apostrophe makes it plain text there. A value that itself
+# starts with an apostrophe gets one more, so that import can always take one off.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPED_STARTS = (*FORMULA_STARTS, "'")
 
 
 def safe_cell(value: str) -> str:
     """The cell as text that no spreadsheet will run."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if value.startswith(ESCAPED_STARTS) else value
+
+
+def unescape_cell(value: str) -> str:
+    """The value safe_cell was given."""
+    return value[1:] if value.startswith("'") else value
 
 
 def _text(value) -> str:
@@ -125,6 +132,37 @@ def rows(user: AbstractBaseUser, zone: ZoneInfo) -> Iterator[list[str]]:
     yield HEADER
     for episode in episodes(user):
         yield [safe_cell(_text(column.value(episode, zone))) for column in COLUMNS]
+
+
+EXAMPLE = {
+    "id": "",
+    "started_at": "2026-03-10T02:30:00+00:00",
+    "duration_seconds": "90",
+    "still_going": "false",
+    "body_region": "calf",
+    "side": "left",
+    "intensity": "6",
+    "activity": "asleep",
+    "broke_sleep": "true",
+    "fluid_ml": "1500",
+    "electrolyte_drink": "",
+    "exercise_type": "",
+    "exercise_minutes": "",
+    "exercise_intensity": "",
+    "heavy_sweating": "",
+    "triggers": "dehydration",
+    "symptoms": "",
+    "relief": "stretch=2",
+    "medications_taken": "",
+    "notes": "Example row: replace it with your own.",
+}
+
+
+def template() -> str:
+    """The header and one example row: what a hand-made file should look like."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([HEADER, [EXAMPLE[n] for n in HEADER]])
+    return out.getvalue()
 
 
 def export(user: AbstractBaseUser, zone: ZoneInfo) -> str:

@@ -1,13 +1,16 @@
-"""The person's own data, out: the episodes as CSV, and the page that explains it."""
+"""The person's own data, out and in: the episodes as CSV, the import, the template."""
 
 import zoneinfo
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from journal.reports import episodes_csv
+from journal.reports import episodes_csv, episodes_import
 
 
 def export_page(request: HttpRequest) -> HttpResponse:
@@ -23,4 +26,45 @@ def episodes_csv_download(request: HttpRequest) -> HttpResponse:
     )
     filename = f"crampjournal-episodes-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A CrampJournal export, or the template filled in. UTF-8, up to 5 MB.",
+    )
+
+
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of episodes: all rows are imported, or none and every bad row listed."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        zone = zoneinfo.ZoneInfo(request.profile.time_zone)
+        upload = form.cleaned_data["file"]
+        # Read one byte past the limit, so a larger file is refused without reading it all.
+        data = upload.read(episodes_import.MAX_BYTES + 1)
+        result = episodes_import.import_episodes(request.user, data, zone)
+        if result.ok:
+            messages.success(
+                request,
+                f"Imported {result.imported} episode{pluralize(result.imported)}"
+                + (f"; {result.skipped} were already in your journal" if result.skipped else "")
+                + ".",
+            )
+            if result.medications_added:
+                messages.info(
+                    request,
+                    "Added to your medication list: " + ", ".join(result.medications_added),
+                )
+            return redirect("episode_list")
+    return render(request, "exports/import.html", {"form": form, "result": result})
+
+
+@never_cache
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The header row and one example row, to fill in by hand."""
+    response = HttpResponse(episodes_csv.template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="crampjournal-template.csv"'
     return response

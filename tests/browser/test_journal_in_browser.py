@@ -68,6 +68,7 @@ PAGES = [
     "/clinician/",
     "/explained/",
     "/export/",
+    "/import/",
 ]
 
 

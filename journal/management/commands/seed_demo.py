@@ -347,7 +347,7 @@ class DemoGenerator:
             triggers=self._triggers(day, scenario, episode),
             symptoms=self._symptoms(intensity),
             reliefs=self._reliefs(scenario, medication),
-            medication=medication,
+            medications=[medication] if medication else [],
         )
 
     def _when(self, day: Day, scenario: str) -> tuple[int, str, bool]:
