@@ -24,6 +24,7 @@ urlpatterns = [
     path("explained/", flags.explained, name="explained"),
     path("export/", exports.export_page, name="export"),
     path("export/episodes.csv", exports.episodes_csv_download, name="export_episodes_csv"),
+    path("export/all-data.json", exports.all_data_download, name="export_all_data"),
     path("import/", exports.import_page, name="import"),
     path("import/template.csv", exports.import_template, name="import_template"),
     path("episodes/", episodes.episode_list, name="episode_list"),

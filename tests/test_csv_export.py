@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal.models import Episode, Profile, local_fields
+from journal.models import Episode, FlagReview, Profile, local_fields
 from journal.reports.episodes_csv import HEADER, safe_cell
 from journal.services import save_episode_details
 
@@ -140,3 +140,43 @@ def test_export_queries_grow_by_the_chunk_not_by_the_episode(user, alice_client,
     # One query reads the episodes; each chunk of 500 adds four for their answers.
     assert many == few + 2 * 4
     assert len(_rows(alice_client.get(reverse("export_episodes_csv")))) == 1203
+
+
+def test_all_my_data_is_one_json_file_of_ones_own_rows(
+    user, other_user, alice_client, make_episode, make_medication, make_checkin
+):
+    make_medication(user, name="Furosemide", kind="diuretic", started_on=dt.date(2026, 1, 5))
+    episode = make_episode(user, notes="mine")
+    make_checkin(user, date=dt.date(2026, 3, 1), fluid_ml=1800, sleep_hours="6.5")
+    FlagReview.objects.create(
+        owner=user, kind="frequent", discussed_on=dt.date(2026, 3, 2), through_episode_id=1
+    )
+    make_episode(other_user, notes="not alice's")
+    make_medication(other_user, name="Someone else's")
+    response = alice_client.get(reverse("export_all_data"))
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/json"
+    assert "no-store" in response["Cache-Control"]
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="crampjournal-all-data-'
+    )
+    data = response.json()
+    assert data["account"]["username"] == "alice"
+    assert data["profile"] == {"time_zone": "UTC", "fluid_unit": "ml"}
+    assert data["medications"] == [
+        {
+            "name": "Furosemide",
+            "dose": "20 mg",
+            "kind": "diuretic",
+            "started_on": "2026-01-05",
+            "stopped_on": None,
+        }
+    ]
+    [exported] = data["episodes"]
+    assert exported["id"] == str(episode.uid) and exported["notes"] == "mine"
+    assert exported["intensity"] == 5 and exported["still_going"] is False
+    assert data["checkins"][0]["date"] == "2026-03-01"
+    assert data["checkins"][0]["sleep_hours"] == 6.5
+    assert data["flags_discussed"][0]["flag"] == "frequent"
+    assert "not alice's" not in response.content.decode()
+    assert "Someone else" not in response.content.decode()

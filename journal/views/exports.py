@@ -4,13 +4,13 @@ import zoneinfo
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from journal.reports import episodes_csv, episodes_import
+from journal.reports import all_data, episodes_csv, episodes_import
 
 
 def export_page(request: HttpRequest) -> HttpResponse:
@@ -25,6 +25,17 @@ def episodes_csv_download(request: HttpRequest) -> HttpResponse:
         episodes_csv.export(request.user, zone), content_type="text/csv; charset=utf-8"
     )
     filename = f"crampjournal-episodes-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+def all_data_download(request: HttpRequest) -> HttpResponse:
+    """Everything of the person's in one JSON file."""
+    response = JsonResponse(
+        all_data.build(request.user, request.profile), json_dumps_params={"indent": 1}
+    )
+    filename = f"crampjournal-all-data-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
