@@ -115,7 +115,7 @@ if REDIS_URL:
             "KEY_PREFIX": "crampjournal",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "journal.sessions.cached_db"
 else:
     CACHES = {
         "default": {
@@ -123,7 +123,7 @@ else:
             "LOCATION": "crampjournal_cache",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "journal.sessions.db"
 # Messages can name health details ("numbness"), so they wait in the server-side session
 # rather than in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

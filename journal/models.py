@@ -7,6 +7,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -467,3 +468,16 @@ class FlagReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} discussed on {self.discussed_on}"
+
+
+class UserSession(AbstractBaseSession):
+    """Django's session row plus the signed-in user's id, so that a person's sessions
+    can all be ended at once (account deletion) without decoding every session."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from journal.sessions.db import SessionStore
+
+        return SessionStore

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/signup/", account.signup, name="signup"),
     path("profile/", account.profile, name="profile"),
+    path("profile/delete/", account.delete_account, name="delete_account"),
     path("patterns/", dashboard.dashboard_view, name="dashboard"),
     path("clinician/", flags.flags_page, name="flags"),
     path("clinician/<str:kind>/discussed/", flags.flag_discussed, name="flag_discussed"),

@@ -1,6 +1,6 @@
 """Forms, one module per feature; every rule gives a message next to its field."""
 
-from journal.forms.accounts import ProfileForm, SignUpForm
+from journal.forms.accounts import DeleteAccountForm, ProfileForm, SignUpForm
 from journal.forms.checkins import CheckInForm
 from journal.forms.episodes import (
     EpisodeFilterForm,
@@ -16,6 +16,7 @@ __all__ = [
     "EpisodeFilterForm",
     "EpisodeForm",
     "MedicationForm",
+    "DeleteAccountForm",
     "ProfileForm",
     "QuickLogForm",
     "SignUpForm",

@@ -1,11 +1,13 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from journal.forms import ProfileForm, SignUpForm
+from journal.forms import DeleteAccountForm, ProfileForm, SignUpForm
 from journal.models import Medication
+from journal.sessions import end_all_sessions
 
 
 @login_not_required
@@ -30,3 +32,18 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("profile")
     medications = Medication.objects.for_user(request.user)
     return render(request, "account/profile.html", {"form": form, "medications": medications})
+
+
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Delete the account and every row of the person's, after the password again."""
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        with transaction.atomic():
+            # Sessions on other devices too; then the user, whose rows all cascade.
+            end_all_sessions(user.pk)
+            user.delete()
+        messages.success(request, "Your account and everything in it have been deleted.")
+        return redirect("home")
+    return render(request, "account/delete.html", {"form": form})

@@ -69,6 +69,7 @@ PAGES = [
     "/explained/",
     "/export/",
     "/import/",
+    "/profile/delete/",
 ]
 
 
