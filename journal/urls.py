@@ -10,6 +10,7 @@ from journal.views import (
     flags,
     home,
     medications,
+    report,
 )
 
 register_converter(IsoDateConverter, "isodate")
@@ -21,6 +22,7 @@ urlpatterns = [
     path("profile/delete/", account.delete_account, name="delete_account"),
     path("patterns/", dashboard.dashboard_view, name="dashboard"),
     path("clinician/", flags.flags_page, name="flags"),
+    path("report/", report.report_page, name="report"),
     path("clinician/<str:kind>/discussed/", flags.flag_discussed, name="flag_discussed"),
     path("explained/", flags.explained, name="explained"),
     path("export/", exports.export_page, name="export"),

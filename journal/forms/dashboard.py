@@ -42,3 +42,17 @@ class RangeForm(forms.Form):
         elif start and end and (end - start).days > MAX_CUSTOM_DAYS:
             self.add_error("end", "Choose a range of at most 20 years.")
         return cleaned
+
+
+class ReportForm(RangeForm):
+    """The report's range and what goes in it; notes are private, so off by default."""
+
+    name = forms.CharField(
+        label="Name or initials on the report",
+        max_length=60,
+        required=False,
+        help_text="Leave empty to show none.",
+    )
+    include_notes = forms.BooleanField(
+        label="Include my notes", required=False, help_text="Off by default: notes are private."
+    )

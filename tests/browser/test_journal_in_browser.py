@@ -70,6 +70,7 @@ PAGES = [
     "/export/",
     "/import/",
     "/profile/delete/",
+    "/report/",
 ]
 
 

@@ -1,0 +1,127 @@
+"""The report a person takes to a clinician: what one template shows as HTML and PDF.
+
+Every number comes from journal.stats and every flag from journal.flags, so the report,
+the Patterns page and the flags page can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Q
+
+from journal import flags, stats
+from journal.dashboard import headlines
+from journal.models import Activity, Episode, Medication, MedicationKind
+from journal.stats import Period
+
+# Medicine kinds that the medication list marks as linked with cramps. The guidance
+# names diuretics and statins (journal.flags.CRAMP_MEDICINES); the list's other two
+# kinds are marked too, for the clinician to weigh.
+CRAMP_LINKED = (
+    MedicationKind.DIURETIC,
+    MedicationKind.STATIN,
+    MedicationKind.BETA_AGONIST,
+    MedicationKind.CALCIUM_CHANNEL_BLOCKER,
+)
+# The days before and after a medicine's start whose cramps are compared.
+MEDICATION_WINDOW_DAYS = 30
+REST = (Activity.ASLEEP, Activity.RESTING, Activity.SITTING)
+EXERCISE = (Activity.EXERCISING, Activity.AFTER_EXERCISE)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the person chose to put in the report."""
+
+    name: str = ""  # their name or initials, as they want it shown; may be empty
+    include_notes: bool = False
+
+
+@dataclass(frozen=True)
+class MedicationRow:
+    medication: Medication
+    cramp_linked: bool
+    # Cramps in the 30 days before and after the start, or None where the journal does
+    # not cover those days.
+    before: int | None
+    after: int | None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def medication_rows(
+    user: AbstractBaseUser, first: dt.date | None, today: dt.date
+) -> list[MedicationRow]:
+    """The medication list with cramp counts around each start: two queries."""
+    medications = list(Medication.objects.for_user(user).order_by("started_on", "name"))
+    window = dt.timedelta(days=MEDICATION_WINDOW_DAYS)
+    counts: dict[str, int] = {}
+    dated = [m for m in medications if m.started_on]
+    if dated:
+        aggregates = {}
+        for m in dated:
+            aggregates[f"before_{m.pk}"] = Count(
+                "pk", filter=Q(local_date__gte=m.started_on - window, local_date__lt=m.started_on)
+            )
+            aggregates[f"after_{m.pk}"] = Count(
+                "pk", filter=Q(local_date__gte=m.started_on, local_date__lt=m.started_on + window)
+            )
+        counts = Episode.objects.for_user(user).aggregate(**aggregates)
+    rows = []
+    for m in medications:
+        covered_before = bool(m.started_on and first and first <= m.started_on - window)
+        covered_after = bool(m.started_on and m.started_on + window <= today + dt.timedelta(1))
+        rows.append(
+            MedicationRow(
+                medication=m,
+                cramp_linked=m.kind in CRAMP_LINKED,
+                before=counts.get(f"before_{m.pk}") if covered_before else None,
+                after=counts.get(f"after_{m.pk}") if covered_after else None,
+            )
+        )
+    return rows
+
+
+def build(
+    user: AbstractBaseUser,
+    period: Period,
+    options: Options,
+    today: dt.date,
+    first: dt.date | None,
+) -> dict:
+    """Everything the report shows, for one period and one set of options."""
+    current, previous = stats.summaries(user, period)
+    where = stats.where_and_when(user, period)
+    rest = sum(current.activities.get(a, 0) for a in REST)
+    exercise = sum(current.activities.get(a, 0) for a in EXERCISE)
+    minimum = stats.setting("INSIGHT_MIN_DAYS")
+    episodes = (
+        stats.episodes_in(user, period)
+        .order_by("started_at", "pk")
+        .prefetch_related("triggers", "symptoms", "reliefs", "medications_taken")
+    )
+    return {
+        "options": options,
+        "period": period,
+        "previous": period.previous(),
+        "made_on": today,
+        "summary": current,
+        "previous_summary": previous,
+        "headlines": headlines(current, previous, first is not None and first < period.start),
+        "nights_per_week": current.cramp_nights / period.weeks,
+        "previous_nights_per_week": previous.cramp_nights / period.previous().weeks,
+        "rest_share": _share(rest, current.episodes),
+        "exercise_share": _share(exercise, current.episodes),
+        "regions": where.regions,
+        "flags": flags.evaluate(flags.load(user, period, first)),
+        "medications": medication_rows(user, first, today),
+        "reliefs": stats.reliefs(user, period),
+        "triggers": stats.triggers(user, period) if current.episodes >= minimum else None,
+        "minimum_episodes": minimum,
+        "episodes": episodes,
+    }

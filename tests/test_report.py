@@ -1,0 +1,89 @@
+"""The clinician report: the same numbers as the dashboard, only what the person chose."""
+
+import datetime as dt
+import re
+from http import HTTPStatus
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from journal.models import EpisodeSymptom
+
+
+def _summary(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-summary="([^"]+)">([^<]+)<', html))
+
+
+def test_the_report_shows_the_dashboards_numbers(user, alice_client, make_episode):
+    now = timezone.now()
+    for days, intensity, seconds in ((2, 4, 60), (10, 9, 700), (40, 6, 30)):
+        make_episode(
+            user,
+            started_at=now - dt.timedelta(days=days),
+            intensity=intensity,
+            duration_seconds=seconds,
+        )
+    report = alice_client.get(reverse("report"))
+    assert report.status_code == HTTPStatus.OK
+    assert "no-store" in report["Cache-Control"]
+    dashboard = alice_client.get(reverse("dashboard"))
+    shown = {h.label: h.value for h in dashboard.context["headlines"]}
+    summary = _summary(report.content.decode())
+    for label in ("Episodes", "Episodes per week", "Average intensity", "Median duration"):
+        assert summary[label] == shown[label]
+    assert summary["Episodes"] == "3" and summary["Worst intensity"] == "9/10"
+    assert summary["Over 10 minutes"] == "1 of 3 timed"
+    html = report.content.decode()
+    assert "Patient-reported, not clinically verified." in html
+    # The flags the period raises, with their rule and source.
+    assert 'data-flag="severe_pain"' in html and 'data-flag="long_lasting"' in html
+    assert "000_9ceedf01eea96f95.txt" in html
+
+
+def test_notes_are_left_out_unless_chosen(user, alice_client, make_episode):
+    make_episode(user, notes="private thought")
+    assert "private thought" not in alice_client.get(reverse("report")).content.decode()
+    chosen = alice_client.post(reverse("report"), {"range": "90d", "include_notes": "on"})
+    assert "private thought" in chosen.content.decode()
+
+
+def test_the_name_is_shown_as_chosen_and_never_in_the_url(alice_client):
+    response = alice_client.post(reverse("report"), {"range": "30d", "name": "J. D."})
+    assert "Muscle cramp report: J. D." in response.content.decode()
+    assert response.request["QUERY_STRING"] == ""
+    assert "Muscle cramp report:" not in alice_client.get(reverse("report")).content.decode()
+
+
+def test_a_bad_range_explains_itself(alice_client):
+    response = alice_client.post(
+        reverse("report"), {"range": "custom", "start": "2026-03-10", "end": "2026-03-01"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "The last day can&#x27;t be before the first." in response.content.decode()
+
+
+def test_medicines_show_cramps_before_and_after_their_start(
+    user, alice_client, make_episode, make_medication
+):
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=40)
+    make_medication(user, name="Furosemide", kind="diuretic", started_on=start)
+    noon = dt.time(12, tzinfo=dt.UTC)
+    for days_after_start in (-35, -20, -5, 3, 10):
+        day = start + dt.timedelta(days=days_after_start)
+        make_episode(user, started_at=dt.datetime.combine(day, noon))
+    html = alice_client.post(reverse("report"), {"range": "12m"}).content.decode()
+    assert "Furosemide" in html and "(cramp-linked)" in html
+    # 2 cramps in the 30 days before the start (the first, 35 days before, is outside).
+    assert "<td>2 / 2</td>" in html
+
+
+def test_only_ones_own_episodes_and_a_login(user, other_user, alice_client, make_episode):
+    episode = make_episode(other_user, intensity=9)
+    EpisodeSymptom.objects.create(episode=episode, symptom="numbness")
+    html = alice_client.get(reverse("report")).content.decode()
+    assert _summary(html)["Episodes"] == "0"
+    assert "data-flag=" not in html
+    anonymous = Client().get(reverse("report"))
+    assert anonymous.status_code == HTTPStatus.FOUND
