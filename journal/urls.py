@@ -23,6 +23,7 @@ urlpatterns = [
     path("patterns/", dashboard.dashboard_view, name="dashboard"),
     path("clinician/", flags.flags_page, name="flags"),
     path("report/", report.report_page, name="report"),
+    path("report/pdf/", report.report_pdf, name="report_pdf"),
     path("clinician/<str:kind>/discussed/", flags.flag_discussed, name="flag_discussed"),
     path("explained/", flags.explained, name="explained"),
     path("export/", exports.export_page, name="export"),

@@ -1,14 +1,20 @@
 """The clinician report: the same numbers as the dashboard, only what the person chose."""
 
 import datetime as dt
+import io
 import re
 from http import HTTPStatus
 
+import pypdf
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from journal import ratelimit
 from journal.models import EpisodeSymptom
+from journal.reports import pdf
+from journal.views import report as report_views
 
 
 def _summary(html: str) -> dict[str, str]:
@@ -87,3 +93,65 @@ def test_only_ones_own_episodes_and_a_login(user, other_user, alice_client, make
     assert "data-flag=" not in html
     anonymous = Client().get(reverse("report"))
     assert anonymous.status_code == HTTPStatus.FOUND
+
+
+def _pdf_text(content: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_pdf_is_a_pdf_with_the_reports_numbers(user, alice_client, make_episode):
+    now = timezone.now()
+    for days, intensity, seconds in ((2, 4, 60), (10, 9, 700), (40, 6, 30)):
+        make_episode(
+            user,
+            started_at=now - dt.timedelta(days=days),
+            intensity=intensity,
+            duration_seconds=seconds,
+        )
+    html_summary = _summary(alice_client.get(reverse("report")).content.decode())
+    response = alice_client.post(reverse("report_pdf"), {"range": "90d", "name": "J. D."})
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    period = alice_client.get(reverse("report")).context["period"]
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="crampjournal-report-{period.start}-to-{period.end}.pdf"'
+    )
+    assert response.content.startswith(b"%PDF-")
+    text = _pdf_text(response.content)
+    assert "Muscle cramp report: J. D." in text
+    assert "Patient-reported, not clinically verified." in text
+    for label in ("Episodes per week", "Average intensity", "Median duration", "Longest"):
+        assert f"{label} {html_summary[label]}" in text
+    assert "Worst intensity 9/10" in text
+    assert re.search(r"Page 1 of \d", text)
+
+
+def test_the_pdf_needs_a_post_and_is_rate_limited(alice_client):
+    assert alice_client.get(reverse("report_pdf")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    for key in range(report_views.PDF_LIMIT):
+        # Count hits without drawing ten PDFs: the same limiter the view uses.
+        assert ratelimit.allow("report-pdf:test", report_views.PDF_LIMIT, 60), key
+    assert not ratelimit.allow("report-pdf:test", report_views.PDF_LIMIT, 60)
+
+
+def test_a_person_over_the_limit_gets_429(user, alice_client):
+    for _ in range(report_views.PDF_LIMIT):
+        ratelimit.allow(f"report-pdf:{user.pk}", report_views.PDF_LIMIT, 60)
+    response = alice_client.post(reverse("report_pdf"), {"range": "30d"})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Wait a minute" in response.content.decode()
+
+
+def test_the_pdf_fetches_nothing_but_own_static_files():
+    own = pdf.url_fetcher(pdf.BASE_URL + "static/css/report.css")
+    assert b"@page" in own["string"]
+    for url in (
+        "https://example.com/x.css",
+        "file:///etc/passwd",
+        pdf.BASE_URL + "static/../../etc/passwd",
+        pdf.BASE_URL + "media/x.png",
+    ):
+        with pytest.raises(pdf.BlockedFetch):
+            pdf.url_fetcher(url)

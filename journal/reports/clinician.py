@@ -14,7 +14,8 @@ from django.db.models import Count, Q
 
 from journal import flags, stats
 from journal.dashboard import headlines
-from journal.models import Activity, Episode, Medication, MedicationKind
+from journal.models import Activity, Episode, Medication, MedicationKind, Side
+from journal.reports import svg
 from journal.stats import Period
 
 # Medicine kinds that the medication list marks as linked with cramps. The guidance
@@ -87,6 +88,13 @@ def medication_rows(
     return rows
 
 
+def _region_text(region: dict) -> str:
+    """ "Calf 12 (left 7, right 5)": the sides that have episodes."""
+    labels = dict(Side.choices) | {Side.NOT_APPLICABLE.value: "side n/a"}
+    sides = [f"{labels[side].lower()} {n}" for side, n in region["sides"].items() if n]
+    return f"{region['label']} {region['total']} ({', '.join(sides)})"
+
+
 def build(
     user: AbstractBaseUser,
     period: Period,
@@ -105,23 +113,45 @@ def build(
         .order_by("started_at", "pk")
         .prefetch_related("triggers", "symptoms", "reliefs", "medications_taken")
     )
+    records_before = first is not None and first < period.start
     return {
         "options": options,
+        "records_before": records_before,
         "period": period,
         "previous": period.previous(),
         "made_on": today,
         "summary": current,
         "previous_summary": previous,
-        "headlines": headlines(current, previous, first is not None and first < period.start),
+        "headlines": headlines(current, previous, records_before),
         "nights_per_week": current.cramp_nights / period.weeks,
         "previous_nights_per_week": previous.cramp_nights / period.previous().weeks,
         "rest_share": _share(rest, current.episodes),
         "exercise_share": _share(exercise, current.episodes),
-        "regions": where.regions,
+        "regions": [_region_text(region) for region in where.regions],
         "flags": flags.evaluate(flags.load(user, period, first)),
         "medications": medication_rows(user, first, today),
         "reliefs": stats.reliefs(user, period),
         "triggers": stats.triggers(user, period) if current.episodes >= minimum else None,
         "minimum_episodes": minimum,
         "episodes": episodes,
+        "charts": charts(stats.weekly(user, period), where.hours, current),
     }
+
+
+def charts(weekly: list[dict], hours: list[int], summary: stats.Summary) -> list:
+    """The report's charts as SVG, from the dashboard's own series."""
+    weeks = [f"{row['week'].day} {row['week']:%b}" for row in weekly]
+    return [
+        svg.bar_chart(
+            "Episodes per week (weeks start on Monday)",
+            weeks,
+            [row["episodes"] for row in weekly],
+            every=max(1, len(weeks) // 10),
+        ),
+        svg.bar_chart(
+            "Episodes by the local hour they began", [f"{h:02d}" for h in range(24)], hours, 3
+        ),
+        svg.bar_chart(
+            "How long they lasted", list(summary.durations), list(summary.durations.values())
+        ),
+    ]

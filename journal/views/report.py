@@ -5,12 +5,14 @@ import zoneinfo
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from journal import dashboard, stats
+from journal import dashboard, ratelimit, stats
 from journal.forms.dashboard import ReportForm
-from journal.reports import clinician
+from journal.reports import clinician, pdf
 
 
 def _content(request: HttpRequest, form: ReportForm) -> dict:
@@ -31,3 +33,29 @@ def _content(request: HttpRequest, form: ReportForm) -> dict:
 def report_page(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None)
     return render(request, "report/page.html", _content(request, form) | {"form": form})
+
+
+# PDFs take a second or two of CPU each: a few a minute per person is plenty.
+PDF_LIMIT, PDF_WINDOW_SECONDS = 10, 60
+
+
+@never_cache
+@require_POST
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The same report as a PDF download; a bad form gets the page with its messages."""
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "report/page.html", _content(request, form) | {"form": form})
+    if not ratelimit.allow(f"report-pdf:{request.user.pk}", PDF_LIMIT, PDF_WINDOW_SECONDS):
+        return HttpResponse(
+            "Too many PDFs in a minute. Wait a minute and try again.",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+    content = _content(request, form)
+    html = render_to_string("report/pdf.html", content, request=request)
+    period = content["period"]
+    response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
+    filename = f"crampjournal-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,20 @@
+"""A fixed-window rate limit in the shared cache (the database or Redis), so every app
+server counts together."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+
+def allow(key: str, limit: int, window_seconds: int) -> bool:
+    """Count one more hit on ``key``; False once ``limit`` hits fall in the window."""
+    cache_key = f"ratelimit:{key}"
+    # add() only sets a missing key, so the window starts at the first hit.
+    if cache.add(cache_key, 1, timeout=window_seconds):
+        return True
+    try:
+        hits = cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(cache_key, 1, timeout=window_seconds)
+        return True
+    return hits <= limit
