@@ -66,18 +66,27 @@ THRESHOLDS: dict[str, tuple[int | float, str]] = {
         "set in CrampJournal's design.",
     ),
     "FREQUENT_LONG_DAYS": (30, "About a month."),
-    "PERSIST_EPISODES": (4, "Cramps still coming about twice a week."),
-    "PERSIST_DAYS": (14, "Two weeks of cramps..."),
+    "PERSIST_EPISODES": (
+        4,
+        "The guidance gives no number. CrampJournal's design takes 4 or more cramps within "
+        "14 days (about two a week) after prevention on 14 days, so that the measures have "
+        "had a fair try.",
+    ),
+    "PERSIST_DAYS": (14, "The window for those cramps: two weeks."),
     "PREVENTION_DAYS": (
         14,
-        "...after prevention (stretching or a warm-up, from the daily check-ins) on at "
-        "least 14 days, so the measures have had a fair try.",
+        "Prevention (stretching or a warm-up, from the daily check-ins) on at least 14 "
+        "days, so the measures have had a fair try.",
     ),
     "PREVENTION_WINDOW_DAYS": (28, "The prevention days are counted over four weeks."),
-    "SLEEP_NIGHTS": (2, "Sleep broken by cramps on more than one night..."),
-    "SLEEP_DAYS": (14, "...within two weeks."),
+    "SLEEP_NIGHTS": (
+        2,
+        "The guidance gives no number. CrampJournal's design takes sleep broken on 2 or "
+        "more nights within 14 days: more than a single bad night.",
+    ),
+    "SLEEP_DAYS": (14, "The window for those nights: two weeks."),
     "RISING_DAYS": (28, "The last four weeks against the four before them."),
-    "RISING_RATIO": (1.5, "Half as many cramps again as before."),
+    "RISING_RATIO": (1.5, "half as many cramps again as in the four weeks before"),
     "RISING_MIN_EPISODES": (
         4,
         "At least 4 cramps in the last four weeks, so that 1 against 0 is not a rise.",
@@ -460,7 +469,7 @@ def persisting(journal: Journal) -> Flag | None:
                 "Cramps that persist despite preventive measures warrant medical advice.",
             ),
         ),
-        threshold_source=f"{THRESHOLDS['PERSIST_EPISODES'][1]} {THRESHOLDS['PREVENTION_DAYS'][1]}",
+        threshold_source=THRESHOLDS["PERSIST_EPISODES"][1],
         episode_ids=tuple(c.pk for c in window),
         finding=f"{_episodes(len(window))} {_span(window[0].local_date, window[-1].local_date)}"
         f", after prevention on {len(done)} of the {window_days} days.",
@@ -497,7 +506,7 @@ def broken_sleep(journal: Journal) -> Flag | None:
                 "Not being able to sleep because of cramps is a reason to call a doctor.",
             ),
         ),
-        threshold_source=f"{THRESHOLDS['SLEEP_NIGHTS'][1]} {THRESHOLDS['SLEEP_DAYS'][1]}",
+        threshold_source=THRESHOLDS["SLEEP_NIGHTS"][1],
         episode_ids=tuple(c.pk for c in hits),
         finding=f"Sleep broken on {len(latest)} nights {_span(latest[0], latest[-1])}.",
         days=tuple(latest),
@@ -567,7 +576,7 @@ def rising(journal: Journal) -> Flag | None:
         f"more as many as in the {days} days before.",
         sources=(Source(HAMSTRING_GUIDE, "Cramps that become frequent warrant medical advice."),),
         threshold_source="CrampJournal's own early signal, derived from the frequent rule: "
-        + THRESHOLDS["RISING_RATIO"][1],
+        f"{THRESHOLDS['RISING_RATIO'][1]}.",
         episode_ids=tuple(c.pk for c in recent),
         finding=f"{_episodes(len(recent))} in the last {days} days against {len(before)} in "
         f"the {days} days before.",
