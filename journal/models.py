@@ -481,3 +481,44 @@ class UserSession(AbstractBaseSession):
         from journal.sessions.db import SessionStore
 
         return SessionStore
+
+
+class ShareLink(models.Model):
+    """A read-only link to one report, for a clinician. Only the token's hash is kept:
+    the link itself is shown once, when it is made, and cannot be rebuilt from the row."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
+    # SHA-256 of the token, in hex.
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The report as it was chosen: its local dates and options.
+    start = models.DateField()
+    end = models.DateField()
+    name = models.CharField(max_length=60, blank=True)
+    include_notes = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    open_count = models.PositiveIntegerField(default=0)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="sharelink_end_not_before_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="sharelink_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Share link {self.start} to {self.end}"
+
+    def is_valid_at(self, moment: dt.datetime) -> bool:
+        return self.revoked_at is None and moment < self.expires_at

@@ -11,6 +11,7 @@ from journal.views import (
     home,
     medications,
     report,
+    share,
 )
 
 register_converter(IsoDateConverter, "isodate")
@@ -24,6 +25,10 @@ urlpatterns = [
     path("clinician/", flags.flags_page, name="flags"),
     path("report/", report.report_page, name="report"),
     path("report/pdf/", report.report_pdf, name="report_pdf"),
+    path("share/", share.share_list, name="share_list"),
+    path("share/<int:pk>/revoke/", share.share_revoke, name="share_revoke"),
+    path("s/<str:token>/", share.shared_report, name="shared_report"),
+    path("s/<str:token>/pdf/", share.shared_pdf, name="shared_pdf"),
     path("clinician/<str:kind>/discussed/", flags.flag_discussed, name="flag_discussed"),
     path("explained/", flags.explained, name="explained"),
     path("export/", exports.export_page, name="export"),

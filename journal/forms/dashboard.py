@@ -56,3 +56,13 @@ class ReportForm(RangeForm):
     include_notes = forms.BooleanField(
         label="Include my notes", required=False, help_text="Off by default: notes are private."
     )
+
+
+class ShareForm(ReportForm):
+    days = forms.IntegerField(
+        label="Link works for (days)",
+        min_value=1,
+        max_value=90,
+        initial=14,
+        help_text="1 to 90 days. You can revoke it at any time.",
+    )

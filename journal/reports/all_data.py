@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from journal.models import CheckIn, FlagReview, Medication, Profile
+from journal.models import CheckIn, FlagReview, Medication, Profile, ShareLink
 from journal.reports.episodes_csv import COLUMNS, episodes
 
 FORMAT_VERSION = 1
@@ -68,7 +68,21 @@ def build(user: AbstractBaseUser, profile: Profile) -> dict:
             }
             for r in FlagReview.objects.for_user(user).order_by("created_at", "pk")
         ],
-        "share_links": [],
+        # What each link showed and how it was used; never its token, which is not kept.
+        "share_links": [
+            {
+                "start": _iso(s.start),
+                "end": _iso(s.end),
+                "name": s.name,
+                "include_notes": s.include_notes,
+                "created_at": _iso(s.created_at),
+                "expires_at": _iso(s.expires_at),
+                "revoked_at": _iso(s.revoked_at),
+                "open_count": s.open_count,
+                "last_opened_at": _iso(s.last_opened_at),
+            }
+            for s in ShareLink.objects.for_user(user).order_by("created_at", "pk")
+        ],
     }
 
 

@@ -71,6 +71,7 @@ PAGES = [
     "/import/",
     "/profile/delete/",
     "/report/",
+    "/share/",
 ]
 
 

@@ -1,0 +1,99 @@
+"""Share links: the person makes and revokes them; a clinician opens one without an
+account. The shared page shows the chosen report and nothing else."""
+
+import zoneinfo
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from journal import dashboard, ratelimit, sharing, stats
+from journal.forms.dashboard import ShareForm
+from journal.models import ShareLink
+from journal.reports import clinician, pdf
+from journal.stats import Period
+
+# A shared report may be opened often (a clinic's staff), but not hammered.
+OPEN_LIMIT, OPEN_WINDOW_SECONDS = 60, 60
+
+
+@never_cache
+def share_list(request: HttpRequest) -> HttpResponse:
+    form = ShareForm(request.POST or None)
+    new_link = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        zone = zoneinfo.ZoneInfo(request.profile.time_zone)
+        first = stats.first_day(request.user)
+        period = dashboard.period_for(
+            first, zone, data["range"], timezone.localdate(), data["start"], data["end"]
+        )
+        options = clinician.Options(name=data["name"], include_notes=data["include_notes"])
+        link, token = sharing.create(request.user, period, options, data["days"])
+        # Shown in this response only: the token is not stored anywhere.
+        new_link = (link, request.build_absolute_uri(f"/s/{token}/"))
+        form = ShareForm()
+    links = ShareLink.objects.for_user(request.user)
+    context = {"form": form, "links": links, "new_link": new_link, "now": timezone.now()}
+    return render(request, "share/list.html", context)
+
+
+@require_POST
+def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    sharing.revoke(get_object_or_404(ShareLink.objects.for_user(request.user), pk=pk))
+    return redirect("share_list")
+
+
+def _link_or_refusal(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
+    link = sharing.find(token)
+    if link is None or not link.is_valid_at(timezone.now()):
+        # 404 for a token never issued, 410 for one that expired or was revoked.
+        status = 404 if link is None else 410
+        return _private(render(request, "share/invalid.html", status=status))
+    if not ratelimit.allow(f"share-open:{link.pk}", OPEN_LIMIT, OPEN_WINDOW_SECONDS):
+        return HttpResponse("Too many requests. Try again in a minute.", status=429)
+    return link
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # The token is in the URL: never send it on as a referrer.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _content(link: ShareLink) -> dict:
+    owner = link.owner
+    zone = zoneinfo.ZoneInfo(owner.profile.time_zone)
+    options = clinician.Options(name=link.name, include_notes=link.include_notes)
+    today = timezone.localdate(timezone=zone)
+    period = Period(link.start, link.end, zone)
+    return clinician.build(owner, period, options, today, stats.first_day(owner))
+
+
+@login_not_required
+def shared_report(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link_or_refusal(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    sharing.record_open(link)
+    context = _content(link) | {"link": link, "token": token}
+    return _private(render(request, "share/shared.html", context))
+
+
+@login_not_required
+def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link_or_refusal(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    sharing.record_open(link)
+    html = render_to_string("report/pdf.html", _content(link), request=request)
+    response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
+    filename = f"crampjournal-report-{link.start:%Y-%m-%d}-to-{link.end:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _private(response)

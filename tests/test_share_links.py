@@ -1,0 +1,108 @@
+"""Share links: made once, stored as a hash, read-only, expiring and revocable."""
+
+import datetime as dt
+import hashlib
+import re
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from journal.models import ShareLink
+
+
+def _make(client, **data) -> str:
+    response = client.post(reverse("share_list"), {"range": "90d", "days": "14"} | data)
+    assert response.status_code == HTTPStatus.OK
+    match = re.search(r'value="(http://testserver/s/([^/"]+)/)"', response.content.decode())
+    assert match, "the new link is shown"
+    return match.group(2)
+
+
+def test_a_link_is_shown_once_and_only_its_hash_is_kept(user, alice_client):
+    token = _make(alice_client)
+    assert len(token) >= 43  # 32 random bytes, base64url: 256 bits
+    link = ShareLink.objects.get(owner=user)
+    assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert all(token not in str(getattr(link, f.attname)) for f in link._meta.concrete_fields)
+    # The list shows the link's facts, never its address again.
+    listing = alice_client.get(reverse("share_list")).content.decode()
+    assert token not in listing and 'data-share-link="' in listing
+    expires = link.expires_at - link.created_at
+    assert dt.timedelta(days=14) - dt.timedelta(seconds=5) < expires <= dt.timedelta(days=14)
+
+
+def test_a_clinician_opens_the_report_without_an_account(user, alice_client, make_episode):
+    make_episode(user, intensity=9, notes="private thought")
+    token = _make(alice_client, name="J. D.")
+    clinic = Client()
+    response = clinic.get(f"/s/{token}/")
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Muscle cramp report: J. D." in html
+    assert "private thought" not in html  # notes were not chosen
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "Log out" not in html and "/episodes/" not in html  # none of the app around it
+    pdf = clinic.get(f"/s/{token}/pdf/")
+    assert pdf.status_code == HTTPStatus.OK and pdf.content.startswith(b"%PDF-")
+    link = ShareLink.objects.get(owner=user)
+    assert link.open_count == 2 and link.last_opened_at is not None
+    listing = alice_client.get(reverse("share_list")).content.decode()
+    assert "2 times, last" in listing
+
+
+def test_revoking_ends_the_link_at_once(user, alice_client):
+    token = _make(alice_client)
+    link = ShareLink.objects.get(owner=user)
+    assert alice_client.get(reverse("share_revoke", args=[link.pk])).status_code == 405
+    alice_client.post(reverse("share_revoke", args=[link.pk]))
+    response = Client().get(f"/s/{token}/")
+    assert response.status_code == HTTPStatus.GONE
+    assert "This link is no longer valid" in response.content.decode()
+    assert Client().get(f"/s/{token}/pdf/").status_code == HTTPStatus.GONE
+
+
+def test_an_expired_link_no_longer_works(user, alice_client):
+    token = _make(alice_client, days="1")
+    past = timezone.now() - dt.timedelta(days=3)
+    ShareLink.objects.update(created_at=past, expires_at=past + dt.timedelta(days=1))
+    response = Client().get(f"/s/{token}/")
+    assert response.status_code == HTTPStatus.GONE
+    assert "expired" in alice_client.get(reverse("share_list")).content.decode()
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 43, "a" * 500])
+def test_an_unknown_token_is_a_plain_404(db, token):
+    response = Client().get(f"/s/{token}/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "This link is no longer valid" in response.content.decode()
+
+
+@pytest.mark.parametrize("days,message", [("91", "less than or equal to 90"), ("0", "greater")])
+def test_expiry_is_1_to_90_days(alice_client, days, message):
+    response = alice_client.post(reverse("share_list"), {"range": "90d", "days": days})
+    assert message in response.content.decode()
+    assert not ShareLink.objects.exists()
+
+
+def test_another_person_cannot_list_or_revoke_a_link(user, other_user, alice_client, client_for):
+    token = _make(alice_client)
+    link = ShareLink.objects.get(owner=user)
+    mallory = client_for(other_user)
+    assert mallory.post(reverse("share_revoke", args=[link.pk])).status_code == 404
+    assert 'data-share-link="' not in mallory.get(reverse("share_list")).content.decode()
+    assert Client().get(f"/s/{token}/").status_code == HTTPStatus.OK
+
+
+def test_the_shared_range_is_fixed_at_creation(user, alice_client, make_episode):
+    token = _make(alice_client, range="custom", start="2026-01-01", end="2026-01-31")
+    make_episode(user, started_at=dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC))
+    make_episode(user, started_at=dt.datetime(2026, 2, 10, 12, tzinfo=dt.UTC))
+    html = Client().get(f"/s/{token}/").content.decode()
+    assert "1 Jan 2026 – 31 Jan 2026" in html
+    assert 'data-summary="Episodes">1<' in html
