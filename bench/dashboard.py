@@ -110,13 +110,17 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> int:
-    args = parse_args()
+    return with_django(run, parse_args())
+
+
+def with_django(run_: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Set up Django on the scratch database, run, then delete the scratch database."""
     scratch = configure_environment()
     try:
         import django
 
         django.setup()
-        return run(args)
+        return run_(args)
     finally:
         if scratch is not None:
             # Close the connection first: the SQLite file is in the directory.

@@ -39,19 +39,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> int:
-    args = parse_args()
-    scratch = base.configure_environment()
-    try:
-        import django
-
-        django.setup()
-        return run(args)
-    finally:
-        if scratch is not None:
-            from django.db import connections
-
-            connections.close_all()
-            scratch.cleanup()
+    return base.with_django(run, parse_args())
 
 
 def pdf_of(user, data: dict) -> bytes:

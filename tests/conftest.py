@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from journal.models import CheckIn, Episode, Medication, MedicationKind, Profile
+from journal.services import save_episode_details
 
 PASSWORD = "a-long-test-password-42"
 
@@ -83,5 +84,39 @@ def make_checkin() -> Callable[..., CheckIn]:
     def make(owner: User, **fields) -> CheckIn:
         defaults = {"date": timezone.localdate(), "fluid_ml": 2000, "sleep_hours": 7}
         return CheckIn.objects.create(owner=owner, **(defaults | fields))
+
+    return make
+
+
+@pytest.fixture
+def make_full_episode(make_episode, make_medication) -> Callable[..., Episode]:
+    """An episode with every field and every kind of answer filled in."""
+
+    def make(owner: User, started_at: dt.datetime, **fields) -> Episode:
+        medication = make_medication(owner, name="Magnesium")
+        defaults = {
+            "duration_seconds": 135,
+            "body_region": "hamstring",
+            "side": "right",
+            "intensity": 7,
+            "activity": "asleep",
+            "broke_sleep": True,
+            "fluid_ml": 1200,
+            "electrolyte_drink": False,
+            "exercise_type": "Running",
+            "exercise_minutes": 45,
+            "exercise_intensity": "vigorous",
+            "heavy_sweating": True,
+            "notes": "Woke at 2:30, both calves.",
+        }
+        episode = make_episode(owner, started_at=started_at, **(defaults | fields))
+        episode.medications_taken.add(medication)
+        save_episode_details(
+            episode,
+            triggers=["dehydration", "heat"],
+            symptoms=["numbness"],
+            reliefs={"stretch": 2, "heat": 0},
+        )
+        return episode
 
     return make

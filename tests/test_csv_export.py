@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from journal.models import Episode, FlagReview, Profile, local_fields
 from journal.reports.episodes_csv import HEADER, safe_cell
-from journal.services import save_episode_details
 
 
 def _rows(response) -> list[dict]:
@@ -22,32 +21,10 @@ def _rows(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
 
 
-def test_every_field_is_exported_in_local_time(user, alice_client, make_episode, make_medication):
+def test_every_field_is_exported_in_local_time(user, alice_client, make_full_episode):
     Profile.objects.filter(user=user).update(time_zone="Europe/London")
-    medication = make_medication(user, name="Magnesium")
-    episode = make_episode(
-        user,
-        started_at=dt.datetime(2026, 7, 1, 2, 30, tzinfo=zoneinfo.ZoneInfo("Europe/London")),
-        duration_seconds=135,
-        body_region="hamstring",
-        side="right",
-        intensity=7,
-        activity="asleep",
-        broke_sleep=True,
-        fluid_ml=1200,
-        electrolyte_drink=False,
-        exercise_type="Running",
-        exercise_minutes=45,
-        exercise_intensity="vigorous",
-        heavy_sweating=True,
-        notes="Woke at 2:30, both calves.",
-    )
-    episode.medications_taken.add(medication)
-    save_episode_details(
-        episode,
-        triggers=["dehydration", "heat"],
-        symptoms=["numbness"],
-        reliefs={"stretch": 2, "heat": 0},
+    episode = make_full_episode(
+        user, dt.datetime(2026, 7, 1, 2, 30, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
     )
     response = alice_client.get(reverse("export_episodes_csv"))
     assert response.status_code == HTTPStatus.OK

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from journal.models import Episode, Medication, Profile
 from journal.reports.episodes_csv import HEADER
-from journal.services import save_episode_details
 
 
 def _upload(client, content: str | bytes, follow: bool = False):
@@ -24,30 +23,14 @@ def _export(client) -> str:
 
 
 @pytest.fixture
-def full_journal(user, make_episode, make_medication):
+def full_journal(user, make_episode, make_full_episode):
     """Two episodes with every kind of answer, one with text a spreadsheet would run."""
     Profile.objects.filter(user=user).update(time_zone="Europe/London")
-    medication = make_medication(user, name="Magnesium")
-    first = make_episode(
+    make_full_episode(
         user,
-        started_at=dt.datetime(2026, 3, 29, 0, 30, tzinfo=zoneinfo.ZoneInfo("Europe/London")),
-        duration_seconds=135,
-        body_region="hamstring",
-        side="right",
-        intensity=7,
-        activity="asleep",
-        broke_sleep=True,
-        fluid_ml=1200,
-        electrolyte_drink=False,
+        dt.datetime(2026, 3, 29, 0, 30, tzinfo=zoneinfo.ZoneInfo("Europe/London")),
         exercise_type="=run, 'easy'",
-        exercise_minutes=45,
-        exercise_intensity="vigorous",
-        heavy_sweating=True,
         notes="'quoted' and\nmultiline, with ; and \"quotes\"",
-    )
-    first.medications_taken.add(medication)
-    save_episode_details(
-        first, triggers=["dehydration", "heat"], symptoms=["numbness"], reliefs={"stretch": 2}
     )
     make_episode(
         user,

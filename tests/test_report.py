@@ -21,7 +21,8 @@ def _summary(html: str) -> dict[str, str]:
     return dict(re.findall(r'data-summary="([^"]+)">([^<]+)<', html))
 
 
-def test_the_report_shows_the_dashboards_numbers(user, alice_client, make_episode):
+def _three_episodes(user, make_episode) -> None:
+    """2, 10 and 40 days ago; the middle one severe and over 10 minutes."""
     now = timezone.now()
     for days, intensity, seconds in ((2, 4, 60), (10, 9, 700), (40, 6, 30)):
         make_episode(
@@ -30,6 +31,10 @@ def test_the_report_shows_the_dashboards_numbers(user, alice_client, make_episod
             intensity=intensity,
             duration_seconds=seconds,
         )
+
+
+def test_the_report_shows_the_dashboards_numbers(user, alice_client, make_episode):
+    _three_episodes(user, make_episode)
     report = alice_client.get(reverse("report"))
     assert report.status_code == HTTPStatus.OK
     assert "no-store" in report["Cache-Control"]
@@ -101,14 +106,7 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_the_pdf_is_a_pdf_with_the_reports_numbers(user, alice_client, make_episode):
-    now = timezone.now()
-    for days, intensity, seconds in ((2, 4, 60), (10, 9, 700), (40, 6, 30)):
-        make_episode(
-            user,
-            started_at=now - dt.timedelta(days=days),
-            intensity=intensity,
-            duration_seconds=seconds,
-        )
+    _three_episodes(user, make_episode)
     html_summary = _summary(alice_client.get(reverse("report")).content.decode())
     response = alice_client.post(reverse("report_pdf"), {"range": "90d", "name": "J. D."})
     assert response.status_code == HTTPStatus.OK
