@@ -48,7 +48,8 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("share_list")
 
 
-def _link_or_refusal(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
+def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
+    """The link a token opens (and the opening counted), or the response refusing it."""
     link = sharing.find(token)
     if link is None or not link.is_valid_at(timezone.now()):
         # 404 for a token never issued, 410 for one that expired or was revoked.
@@ -56,6 +57,7 @@ def _link_or_refusal(request: HttpRequest, token: str) -> ShareLink | HttpRespon
         return _private(render(request, "share/invalid.html", status=status))
     if not ratelimit.allow(f"share-open:{link.pk}", OPEN_LIMIT, OPEN_WINDOW_SECONDS):
         return HttpResponse("Too many requests. Try again in a minute.", status=429)
+    sharing.record_open(link)
     return link
 
 
@@ -78,20 +80,18 @@ def _content(link: ShareLink) -> dict:
 
 @login_not_required
 def shared_report(request: HttpRequest, token: str) -> HttpResponse:
-    link = _link_or_refusal(request, token)
+    link = _open(request, token)
     if isinstance(link, HttpResponse):
         return link
-    sharing.record_open(link)
     context = _content(link) | {"link": link, "token": token}
     return _private(render(request, "share/shared.html", context))
 
 
 @login_not_required
 def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    link = _link_or_refusal(request, token)
+    link = _open(request, token)
     if isinstance(link, HttpResponse):
         return link
-    sharing.record_open(link)
     html = render_to_string("report/pdf.html", _content(link), request=request)
     response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
     filename = f"crampjournal-report-{link.start:%Y-%m-%d}-to-{link.end:%Y-%m-%d}.pdf"
