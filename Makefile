@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 BOOTSTRAP_VERSION := 5.3.8
 CHARTJS_VERSION := 4.6.1
 
-.PHONY: run demo test lint format vendor clean
+.PHONY: run serve demo test lint format vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py createcachetable
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production: gunicorn, DEBUG off, hashed and compressed static files from WhiteNoise.
+# Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (and DATABASE_URL / REDIS_URL to
+# share state between machines); see the README.
+serve: $(VENV)/.installed
+	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=false $(BIN)/python manage.py createcachetable
+	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=false HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config crampjournal/gunicorn.conf.py
 
 # A demo account full of a year of realistic data.
 demo: $(VENV)/.installed

@@ -4,6 +4,7 @@ Development works with nothing set (``make run`` turns DJANGO_DEBUG on); a run w
 DEBUG off refuses to start without a real secret key and allowed hosts.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +25,11 @@ if not SECRET_KEY:
         )
     # Development only: never used when DEBUG is off.
     SECRET_KEY = "django-insecure-development-only-key-not-for-production"
+elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is too weak: use 50 or more random characters, e.g. from "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -40,13 +46,26 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "journal",
 ]
 
-AUTHENTICATION_BACKENDS = ["journal.auth.ProfileModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username+IP is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "journal.auth.ProfileModelBackend",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before sessions or the database are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "journal.middleware.PrivateByDefaultMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -55,7 +74,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "journal.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "journal.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crampjournal.urls"
@@ -164,19 +186,97 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CrampJournal <noreply@localhost>")
 
+# HTTPS: on whenever DEBUG is off. DJANGO_HTTPS=false serves plain HTTP (a laptop on
+# loopback, the load test); DJANGO_BEHIND_PROXY=true trusts X-Forwarded-Proto from a
+# TLS-terminating proxy in front.
+HTTPS = not DEBUG and env_bool("DJANGO_HTTPS", True)
+if env_bool("DJANGO_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    # __Host-: the browser keeps these only from HTTPS, for this host, for every path.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No page needs any of these powers; journal.middleware sends the header.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), payment=(), usb=()"
+)
 
-# Request logging stays at WARNING: paths and form bodies are never written out.
+# Content-Security-Policy (django-csp): nothing but this site's own files. Bootstrap's
+# CSS draws its form icons as data: SVG images, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Sessions (ASVS level 2): signed out after 30 idle minutes and 12 hours after signing
+# in, whatever happens in between (journal.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
+
+# Login throttling (django-axes): 5 failures for one username from one address lock
+# that pair for 15 minutes; the lock ends by itself. Attempts live in the database,
+# so every app server sees the same lock.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
+# Behind a proxy the client's address is the first X-Forwarded-For hop.
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("DJANGO_BEHIND_PROXY", False) else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if env_bool("DJANGO_BEHIND_PROXY", False)
+    else ["REMOTE_ADDR"]
+)
+
+# Static files: compressed, content-hashed names served by WhiteNoise when DEBUG is
+# off (``make serve`` collects them first).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Logs carry no health text: Django's request log names only the path (4xx/5xx), with
+# any share token replaced; form bodies and query strings are never logged.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "crampjournal.redaction.RedactTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The loggers that write request paths (the filter edits the record itself, so
+    # every handler sees the redacted line).
+    "loggers": {
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.server": {"filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }

@@ -4,10 +4,17 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The test client and the live server speak plain HTTP.
+os.environ.setdefault("DJANGO_HTTPS", "false")
 
 from crampjournal.settings import *  # noqa: E402, F403
 
 # Hashing cost is not what the tests measure; MD5 keeps logins fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
+# Tests read static files where they lie; `make serve` collects and hashes them.
+# WhiteNoise finds them too (there is no collected folder).
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None
+STORAGES = STORAGES | {  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+}

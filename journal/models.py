@@ -11,6 +11,7 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.timezones import validate_time_zone
 from journal.units import MAX_FLUID_ML
@@ -522,3 +523,43 @@ class ShareLink(models.Model):
 
     def is_valid_at(self, moment: dt.datetime) -> bool:
         return self.revoked_at is None and moment < self.expires_at
+
+
+class AuditKind(models.TextChoices):
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    LOCKED_OUT = "locked_out", "Sign-in paused after failed attempts"
+    LOGOUT = "logout", "Signed out"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset by email"
+    TWO_FACTOR_ON = "two_factor_on", "Two-factor sign-in turned on"
+    TWO_FACTOR_OFF = "two_factor_off", "Two-factor sign-in turned off"
+    BACKUP_CODES = "backup_codes", "New backup codes made"
+    TWO_FACTOR_FAILED = "two_factor_failed", "Wrong two-factor code"
+    EXPORT = "export", "Data exported"
+    IMPORT = "import", "Episodes imported"
+    SHARE_CREATED = "share_created", "Share link made"
+    SHARE_OPENED = "share_opened", "Share link opened"
+    SHARE_REVOKED = "share_revoked", "Share link revoked"
+    ACCOUNT_DELETED = "account_deleted", "Account deleted"
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event. Never health text: the kind, when (UTC), the network
+    address and a short detail such as "csv" or "link 12".
+
+    ``user_id`` is a plain column, not a foreign key, so the one row recording an
+    account's deletion outlives the account (journal.audit.account_deleted)."""
+
+    user_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=AuditKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user_id", "-at"], name="audit_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M:%S} UTC"

@@ -4,6 +4,8 @@ server counts together."""
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def allow(key: str, limit: int, window_seconds: int) -> bool:
@@ -18,3 +20,8 @@ def allow(key: str, limit: int, window_seconds: int) -> bool:
         cache.add(cache_key, 1, timeout=window_seconds)
         return True
     return hits <= limit
+
+
+def refused(request: HttpRequest, message: str) -> HttpResponse:
+    """The page for a refused request: 429 and what to do about it."""
+    return render(request, "too_many.html", {"message": message}, status=429)

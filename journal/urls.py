@@ -11,6 +11,7 @@ from journal.views import (
     home,
     medications,
     report,
+    security,
     share,
 )
 
@@ -21,6 +22,10 @@ urlpatterns = [
     path("accounts/signup/", account.signup, name="signup"),
     path("profile/", account.profile, name="profile"),
     path("profile/delete/", account.delete_account, name="delete_account"),
+    path("profile/two-factor/", security.two_factor_page, name="two_factor"),
+    path("profile/two-factor/off/", security.two_factor_off, name="two_factor_off"),
+    path("profile/two-factor/backup-codes/", security.backup_codes, name="backup_codes"),
+    path("profile/activity/", security.activity, name="activity"),
     path("patterns/", dashboard.dashboard_view, name="dashboard"),
     path("clinician/", flags.flags_page, name="flags"),
     path("report/", report.report_page, name="report"),

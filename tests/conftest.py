@@ -24,6 +24,12 @@ def pytest_report_header() -> str:
     )
 
 
+def can_sign_in(username: str, password: str) -> bool:
+    """Sign in through the login form, as a person would (and as django-axes counts)."""
+    response = Client().post("/accounts/login/", {"username": username, "password": password})
+    return response.status_code == 302
+
+
 def _make_user(username: str, time_zone: str = "UTC") -> User:
     user = User.objects.create_user(username, f"{username}@example.com", PASSWORD)
     Profile.objects.create(user=user, time_zone=time_zone)

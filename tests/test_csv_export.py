@@ -100,6 +100,9 @@ def _queries(client) -> int:
 def test_export_queries_grow_by_the_chunk_not_by_the_episode(user, alice_client, make_episode):
     for _ in range(3):
         make_episode(user)
+    # The first download of the hour starts the rate-limit count (a different set of
+    # cache queries from later downloads): measure two later ones.
+    _queries(alice_client)
     few = _queries(alice_client)
     start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     Episode.objects.bulk_create(

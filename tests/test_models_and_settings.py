@@ -89,16 +89,25 @@ def test_env_readers_fail_loudly(monkeypatch):
     assert env_bool("X_BOOL") is True
 
 
-def _load_settings(**env: str) -> subprocess.CompletedProcess:
+STRONG_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz"
+PRODUCTION = {"DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "cramps.example"}
+
+
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run Python in a fresh process with only the given DJANGO_/DATABASE_ variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     return subprocess.run(
-        [sys.executable, "-c", "import crampjournal.settings"],
+        [sys.executable, *args],
         cwd=ROOT,
         env=clean | env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def _load_settings(**env: str) -> subprocess.CompletedProcess:
+    return _run("-c", "import crampjournal.settings", **env)
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -119,3 +128,40 @@ def test_a_bad_debug_value_is_named():
 def test_an_unsupported_database_url_is_refused():
     result = _load_settings(DJANGO_DEBUG="true", DATABASE_URL="mysql://u@localhost/db")
     assert "DATABASE_URL must name" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key():
+    result = _load_settings(DJANGO_SECRET_KEY="short", DJANGO_ALLOWED_HOSTS="cramps.example")
+    assert "DJANGO_SECRET_KEY is too weak" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _load_settings(DJANGO_SECRET_KEY=STRONG_KEY)
+    assert "DJANGO_ALLOWED_HOSTS must name" in result.stderr
+
+
+def test_production_settings_pass_djangos_deployment_check():
+    result = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_cookies_are_secure_host_only_and_hidden_from_scripts():
+    code = (
+        "from django.conf import settings as s; import django; django.setup(); "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.DEBUG)"
+    )
+    result = _run("-c", code, DJANGO_SETTINGS_MODULE="crampjournal.settings", **PRODUCTION)
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "True",
+        "Lax",
+        "31536000",
+        "True",
+        "False",
+    ], result.stderr

@@ -10,7 +10,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import models
-from django.test import Client
 from django.utils import timezone
 
 from journal.models import (
@@ -23,6 +22,7 @@ from journal.models import (
     MedicationKind,
     Profile,
 )
+from tests.conftest import can_sign_in
 
 PASSWORD = "demo-pass-123"
 UNTIL = dt.date(2025, 6, 30)
@@ -95,7 +95,7 @@ def test_creates_a_user_who_can_log_in_with_the_password():
 
     user = User.objects.get(username="demo")
     assert user.email == "demo@example.com"
-    assert Client().login(username="demo", password=PASSWORD)
+    assert can_sign_in("demo", PASSWORD)
     profile = Profile.objects.get(user=user)
     assert (profile.time_zone, profile.fluid_unit) == ("Europe/London", "ml")
     counts = (
@@ -123,8 +123,8 @@ def test_existing_user_gets_the_new_password(user):
         stdout=io.StringIO(),
     )
 
-    assert Client().login(username=user.username, password="brand-new-pass-456")
-    assert not Client().login(username=user.username, password="a-long-test-password-42")
+    assert can_sign_in(user.username, "brand-new-pass-456")
+    assert not can_sign_in(user.username, "a-long-test-password-42")
     assert Profile.objects.get(user=user).time_zone == "Europe/London"
 
 

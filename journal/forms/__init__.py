@@ -1,6 +1,13 @@
 """Forms, one module per feature; every rule gives a message next to its field."""
 
-from journal.forms.accounts import DeleteAccountForm, ProfileForm, SignUpForm
+from journal.forms.accounts import (
+    CodeForm,
+    DeleteAccountForm,
+    ProfileForm,
+    SetupCodeForm,
+    SignUpForm,
+    TwoFactorOffForm,
+)
 from journal.forms.checkins import CheckInForm
 from journal.forms.episodes import (
     EpisodeFilterForm,
@@ -12,6 +19,9 @@ from journal.forms.episodes import (
 from journal.forms.medications import MedicationForm
 
 __all__ = [
+    "CodeForm",
+    "SetupCodeForm",
+    "TwoFactorOffForm",
     "CheckInForm",
     "EpisodeFilterForm",
     "EpisodeForm",

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from journal import two_factor
 from journal.forms.fields import time_zone_field
 from journal.models import Profile
 
@@ -39,7 +40,10 @@ class ProfileForm(forms.ModelForm):
         labels = {"fluid_unit": "Fluid units"}
 
 
-class DeleteAccountForm(forms.Form):
+class PasswordConfirmForm(forms.Form):
+    """The password again, before something that cannot be undone by accident."""
+
+    wrong_password = "That is not your password."
     password = forms.CharField(
         label="Your password",
         strip=False,
@@ -54,5 +58,62 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+            raise forms.ValidationError(self.wrong_password)
         return password
+
+
+class DeleteAccountForm(PasswordConfirmForm):
+    wrong_password = "That is not your password. Nothing was deleted."
+
+
+def _code_field() -> forms.CharField:
+    return forms.CharField(
+        label="Code",
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
+        help_text="The 6 digits your authenticator app shows now, or one of your backup codes.",
+    )
+
+
+def _checked_code(user, code: str) -> str:
+    if not two_factor.verify(user, code):
+        raise forms.ValidationError(
+            "That code is not right (or was used already). Check your app's clock and "
+            "try the newest code."
+        )
+    return code
+
+
+class CodeForm(forms.Form):
+    """A six-digit code from an authenticator app, or a backup code."""
+
+    code = _code_field()
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_code(self) -> str:
+        return _checked_code(self.user, self.cleaned_data["code"])
+
+
+class TwoFactorOffForm(PasswordConfirmForm):
+    """Turning two-factor off takes the password and a current code."""
+
+    code = _code_field()
+
+    def clean_code(self) -> str:
+        if "password" in self.errors:
+            return self.cleaned_data["code"]  # a code is used up when checked: keep it
+        return _checked_code(self.user, self.cleaned_data["code"])
+
+
+class SetupCodeForm(forms.Form):
+    """The first code from a newly added app, checked against that app only."""
+
+    code = forms.CharField(
+        label="Code from your app",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="Six digits.",
+    )

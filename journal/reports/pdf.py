@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 
 # A base URL that names no real host: every relative link in the report resolves under
@@ -29,7 +30,8 @@ def url_fetcher(url: str) -> dict:
     if ".." in relative.split("/"):
         raise BlockedFetch(f"not fetched: {url}")
     try:
-        path = finders.find(relative)
+        # Collected (hashed) names under `make serve`, the source folders otherwise.
+        path = _collected(relative) or finders.find(relative)
     except SuspiciousFileOperation:
         path = None
     if not path:
@@ -38,6 +40,12 @@ def url_fetcher(url: str) -> dict:
         data = file.read()
     mime = "text/css" if path.endswith(".css") else None
     return {"string": data, "mime_type": mime, "redirected_url": url}
+
+
+def _collected(relative: str) -> str | None:
+    if not settings.STATIC_ROOT or not staticfiles_storage.exists(relative):
+        return None
+    return staticfiles_storage.path(relative)
 
 
 def render_pdf(html: str) -> bytes:

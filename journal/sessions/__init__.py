@@ -28,12 +28,14 @@ class UserIdMixin:
         return instance
 
 
-def end_all_sessions(user_id: int) -> int:
-    """Delete every session of one person, from the database and from the cache."""
+def end_all_sessions(user_id: int, keep: str | None = None) -> int:
+    """Delete every session of one person (but ``keep``, the current one, if given),
+    from the database and from the cache."""
     from journal.models import UserSession
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    keys = list(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
+    sessions = UserSession.objects.filter(user_id=user_id).exclude(session_key=keep)
+    keys = list(sessions.values_list("session_key", flat=True))
     for key in keys:
         store(session_key=key).delete()
     return len(keys)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import template
 
 from journal import guidance
@@ -7,10 +9,12 @@ register = template.Library()
 
 
 @register.filter
-def duration(seconds: int | None) -> str:
-    """Seconds as '2 min 13 s', '45 s' or '1 h 05 min'."""
+def duration(seconds: int | dt.timedelta | None) -> str:
+    """Seconds (or a timedelta) as '2 min 13 s', '45 s' or '1 h 05 min'."""
     if seconds is None:
         return "not recorded"
+    if isinstance(seconds, dt.timedelta):
+        seconds = seconds.total_seconds()
     hours, rest = divmod(int(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

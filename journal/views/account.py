@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from journal import audit
 from journal.forms import DeleteAccountForm, ProfileForm, SignUpForm
 from journal.models import Medication
 from journal.sessions import end_all_sessions
@@ -43,6 +44,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             # Sessions on other devices too; then the user, whose rows all cascade.
             end_all_sessions(user.pk)
+            audit.account_deleted(user.pk, request)
             user.delete()
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("home")

@@ -10,6 +10,8 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from journal import audit, ratelimit
+from journal.models import AuditKind
 from journal.reports import all_data, episodes_csv, episodes_import
 
 
@@ -17,9 +19,26 @@ def export_page(request: HttpRequest) -> HttpResponse:
     return render(request, "exports/export.html", {"columns": episodes_csv.COLUMNS})
 
 
+# Exports read the whole journal: generous for a person, a wall for a scraper.
+EXPORT_LIMIT, EXPORT_WINDOW_SECONDS = 20, 3600
+
+
+def _export_refused(request: HttpRequest, what: str) -> HttpResponse | None:
+    """The 429 page once a person has downloaded too much this hour; else the download
+    is recorded in the audit trail and None returned."""
+    if not ratelimit.allow(f"export:{request.user.pk}", EXPORT_LIMIT, EXPORT_WINDOW_SECONDS):
+        return ratelimit.refused(
+            request, "Too many downloads in the last hour. Try again in an hour."
+        )
+    audit.record(AuditKind.EXPORT, request.user.pk, request, what)
+    return None
+
+
 @never_cache
 def episodes_csv_download(request: HttpRequest) -> HttpResponse:
     """Every episode of the person's, one row each, as a file download."""
+    if refusal := _export_refused(request, "episodes csv"):
+        return refusal
     zone = zoneinfo.ZoneInfo(request.profile.time_zone)
     response = HttpResponse(
         episodes_csv.export(request.user, zone), content_type="text/csv; charset=utf-8"
@@ -32,6 +51,8 @@ def episodes_csv_download(request: HttpRequest) -> HttpResponse:
 @never_cache
 def all_data_download(request: HttpRequest) -> HttpResponse:
     """Everything of the person's in one JSON file."""
+    if refusal := _export_refused(request, "all data json"):
+        return refusal
     response = JsonResponse(
         all_data.build(request.user, request.profile), json_dumps_params={"indent": 1}
     )
@@ -58,6 +79,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         data = upload.read(episodes_import.MAX_BYTES + 1)
         result = episodes_import.import_episodes(request.user, data, zone)
         if result.ok:
+            audit.record(AuditKind.IMPORT, request.user.pk, request, f"{result.imported} rows")
             messages.success(
                 request,
                 f"Imported {result.imported} episode{pluralize(result.imported)}"

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from journal import dashboard, ratelimit, stats
+from journal import audit, dashboard, ratelimit, stats
 from journal.forms.dashboard import ReportForm
+from journal.models import AuditKind
 from journal.reports import clinician, pdf
 
 
@@ -47,11 +48,8 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "report/page.html", _content(request, form) | {"form": form})
     if not ratelimit.allow(f"report-pdf:{request.user.pk}", PDF_LIMIT, PDF_WINDOW_SECONDS):
-        return HttpResponse(
-            "Too many PDFs in a minute. Wait a minute and try again.",
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
+        return ratelimit.refused(request, "Too many PDFs in a minute. Wait a minute and try again.")
+    audit.record(AuditKind.EXPORT, request.user.pk, request, "report pdf")
     content = _content(request, form)
     html = render_to_string("report/pdf.html", content, request=request)
     period = content["period"]

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from journal import dashboard, ratelimit, sharing, stats
+from journal import audit, dashboard, ratelimit, sharing, stats
 from journal.forms.dashboard import ShareForm
-from journal.models import ShareLink
+from journal.models import AuditKind, ShareLink
 from journal.reports import clinician, pdf
 from journal.stats import Period
 
@@ -34,6 +34,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
         )
         options = clinician.Options(name=data["name"], include_notes=data["include_notes"])
         link, token = sharing.create(request.user, period, options, data["days"])
+        audit.record(AuditKind.SHARE_CREATED, request.user.pk, request, f"link {link.pk}")
         # Shown in this response only: the token is not stored anywhere.
         new_link = (link, request.build_absolute_uri(f"/s/{token}/"))
         form = ShareForm()
@@ -44,7 +45,9 @@ def share_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    sharing.revoke(get_object_or_404(ShareLink.objects.for_user(request.user), pk=pk))
+    link = get_object_or_404(ShareLink.objects.for_user(request.user), pk=pk)
+    sharing.revoke(link)
+    audit.record(AuditKind.SHARE_REVOKED, request.user.pk, request, f"link {link.pk}")
     return redirect("share_list")
 
 
@@ -58,6 +61,7 @@ def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
     if not ratelimit.allow(f"share-open:{link.pk}", OPEN_LIMIT, OPEN_WINDOW_SECONDS):
         return HttpResponse("Too many requests. Try again in a minute.", status=429)
     sharing.record_open(link)
+    audit.record(AuditKind.SHARE_OPENED, link.owner_id, request, f"link {link.pk}")
     return link
 
 

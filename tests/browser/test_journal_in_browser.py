@@ -43,7 +43,7 @@ def test_timer_start_and_stop(new_page, live_server, javascript):
     page.click("button:has-text('Start the timer')")
     page.wait_for_url(re.compile(r"/episodes/\d+/timer/$"))
     if javascript:
-        page.wait_for_function("document.getElementById('elapsed').textContent >= '00:02'")
+        page.wait_for_function("() => document.getElementById('elapsed').textContent >= '00:02'")
     else:
         page.wait_for_timeout(2000)
     page.click("button:has-text('It stopped')")
