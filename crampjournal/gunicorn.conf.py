@@ -15,3 +15,6 @@ graceful_timeout = 20
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
 logger_class = "crampjournal.access_log.RedactingLogger"
+# No control socket: the app needs no runtime management interface, and several
+# instances on one machine would fight over its one default path.
+control_socket_disable = True

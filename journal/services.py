@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from journal.models import (
@@ -100,3 +100,21 @@ def bulk_create_episode_details(plans: Iterable[EpisodePlan]) -> None:
     taken.objects.bulk_create(
         taken(episode=p.episode, medication=m) for p in plans for m in p.medications
     )
+
+
+def save_new_episode(form, owner: AbstractBaseUser) -> tuple[Episode, bool]:
+    """Save a valid new-episode form once: (episode, True), or (the episode an earlier
+    submit of the same form saved, False). The form's client id is the episode's uid,
+    unique per person, so even two submits racing each other make one row."""
+    uid = form.instance.uid
+    existing = Episode.objects.for_user(owner).filter(uid=uid).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return form.save(), True
+    except IntegrityError:
+        existing = Episode.objects.for_user(owner).filter(uid=uid).first()
+        if existing is None:
+            raise
+        return existing, False

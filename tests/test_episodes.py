@@ -257,3 +257,38 @@ def test_a_bad_filter_explains_itself(alice_client):
 @pytest.mark.parametrize("page", ["abc", "999", "-1"])
 def test_odd_page_numbers_do_not_break_the_list(alice_client, page):
     assert alice_client.get(reverse("episode_list"), {"page": page}).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (
+            "quick_log",
+            {"body_region": "calf", "side": "left", "intensity": "5", "started_ago": "0"},
+        ),
+        ("episode_create", FULL),
+        ("timer_start", {"body_region": "foot", "side": "right", "intensity": "6"}),
+    ],
+)
+def test_a_form_sent_twice_saves_one_episode(alice_client, user, name, data):
+    form = alice_client.get(reverse(name)).context["form"]
+    client_id = form["client_id"].value()
+    first = alice_client.post(reverse(name), data | {"client_id": client_id})
+    again = alice_client.post(reverse(name), data | {"client_id": client_id}, follow=True)
+    episode = Episode.objects.get(owner=user)
+    assert str(episode.uid) == str(client_id)
+    assert first.url == again.redirect_chain[0][0]
+    assert "already saved" in again.content.decode()
+    # A fresh form has a fresh id.
+    assert alice_client.get(reverse(name)).context["form"]["client_id"].value() != client_id
+
+
+def test_the_same_client_id_from_two_people_makes_two_episodes(
+    alice_client, other_user, client_for
+):
+    client_id = "0c6f2b9e-3f4a-4a57-9d59-2d1f2b0c9a11"
+    data = {"body_region": "calf", "side": "left", "intensity": "5", "started_ago": "0"}
+    data["client_id"] = client_id
+    alice_client.post(reverse("quick_log"), data)
+    client_for(other_user).post(reverse("quick_log"), data)
+    assert Episode.objects.filter(uid=client_id).count() == 2

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
@@ -34,7 +35,26 @@ def _check_not_in_future(started_at: dt.datetime) -> None:
         raise forms.ValidationError("The start can't be more than 5 minutes in the future.")
 
 
-class EpisodeForm(IntensityDefaultMixin, forms.ModelForm):
+class ClientIdMixin:
+    """A new episode's id, made when the form is drawn and sent back with it: a retried
+    submit (a double tap, a resend after a dropped connection) finds the episode the
+    first one saved instead of making a second (services.save_new_episode)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["client_id"] = forms.UUIDField(
+                required=False, widget=forms.HiddenInput, initial=uuid.uuid4
+            )
+
+    def clean_client_id(self) -> uuid.UUID | None:
+        client_id = self.cleaned_data["client_id"]
+        if client_id is not None:
+            self.instance.uid = client_id
+        return client_id
+
+
+class EpisodeForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
     """The full episode form. The view sets ``instance.owner`` before binding."""
 
     duration_minutes = forms.IntegerField(
@@ -145,6 +165,7 @@ class EpisodeForm(IntensityDefaultMixin, forms.ModelForm):
                 "medications_taken",
             ),
             Fieldset("Notes", "notes"),
+            *(["client_id"] if "client_id" in self.fields else []),
         )
 
     def _set_initial_from_instance(self) -> None:
@@ -237,7 +258,7 @@ QUICK_DURATION_CHOICES = [
 ]
 
 
-class QuickLogForm(IntensityDefaultMixin, forms.ModelForm):
+class QuickLogForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
     """One screen, sensible defaults: a cramp logged in two taps."""
 
     started_ago = forms.TypedChoiceField(
@@ -264,13 +285,21 @@ class QuickLogForm(IntensityDefaultMixin, forms.ModelForm):
         return episode
 
 
-class TimerStartForm(IntensityDefaultMixin, forms.ModelForm):
+class TimerStartForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
     intensity = intensity_field()
 
     class Meta:
         model = Episode
         fields = ["body_region", "side", "intensity"]
         labels = {"body_region": "Where"}
+
+    def save(self, commit: bool = True) -> Episode:
+        episode = super().save(commit=False)
+        episode.ongoing = True
+        episode.started_at = timezone.now()
+        if commit:
+            episode.save()
+        return episode
 
 
 class TimerStopForm(forms.ModelForm):

@@ -28,6 +28,12 @@ def _owned(request: HttpRequest, pk: int) -> Episode:
     return get_object_or_404(Episode.objects.for_user(request.user), pk=pk)
 
 
+def _saved_before(request: HttpRequest, episode: Episode) -> HttpResponse:
+    """A form sent again (double tap, retry): show what the first send saved."""
+    messages.info(request, "This cramp was already saved; it is shown here.")
+    return redirect("episode_timer" if episode.ongoing else "episode_detail", pk=episode.pk)
+
+
 def episode_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "clear" in request.POST:
@@ -74,8 +80,12 @@ def episode_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {} if pk else services.last_region_and_side(request.user)
     form = EpisodeForm(request.POST or None, instance=episode, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
-        episode = form.save()
-        if not pk:
+        if pk:
+            episode = form.save()
+        else:
+            episode, created = services.save_new_episode(form, request.user)
+            if not created:
+                return _saved_before(request, episode)
             request.session[JUST_LOGGED_SESSION_KEY] = episode.pk
         messages.success(request, "Episode saved.")
         return redirect("episode_detail", pk=episode.pk)
@@ -103,7 +113,9 @@ def quick_log(request: HttpRequest) -> HttpResponse:
     initial = services.last_region_and_side(request.user)
     form = QuickLogForm(request.POST or None, instance=episode, initial=initial)
     if request.method == "POST" and form.is_valid():
-        episode = form.save()
+        episode, created = services.save_new_episode(form, request.user)
+        if not created:
+            return _saved_before(request, episode)
         if episode.ongoing:
             return redirect("episode_timer", pk=episode.pk)
         request.session[JUST_LOGGED_SESSION_KEY] = episode.pk
@@ -118,9 +130,9 @@ def timer_start(request: HttpRequest) -> HttpResponse:
     initial = services.last_region_and_side(request.user)
     form = TimerStartForm(request.POST or None, instance=episode, initial=initial)
     if request.method == "POST" and form.is_valid():
-        episode = form.save(commit=False)
-        episode.started_at = timezone.now()
-        episode.save()
+        episode, created = services.save_new_episode(form, request.user)
+        if not created:
+            return _saved_before(request, episode)
         return redirect("episode_timer", pk=episode.pk)
     return render(request, "episodes/timer_start.html", {"form": form})
 
