@@ -72,6 +72,9 @@ PAGES = [
     "/profile/delete/",
     "/report/",
     "/share/",
+    "/profile/two-factor/",
+    "/profile/activity/",
+    "/accounts/password_change/",
 ]
 
 
