@@ -3,6 +3,8 @@ server counts together."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,7 +12,9 @@ from django.shortcuts import render
 
 def allow(key: str, limit: int, window_seconds: int) -> bool:
     """Count one more hit on ``key``; False once ``limit`` hits fall in the window."""
-    cache_key = f"ratelimit:{key}"
+    # Hashed: a key can hold a 254-character email address, longer than a cache key may be
+    # (the database cache's column holds 255), and the cache need not hold the address.
+    cache_key = f"ratelimit:{hashlib.sha256(key.encode()).hexdigest()}"
     # add() only sets a missing key, so the window starts at the first hit.
     if cache.add(cache_key, 1, timeout=window_seconds):
         return True

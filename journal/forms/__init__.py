@@ -5,6 +5,7 @@ from journal.forms.accounts import (
     DeleteAccountForm,
     ProfileForm,
     SetupCodeForm,
+    SignInForm,
     SignUpForm,
     TwoFactorOffForm,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "DeleteAccountForm",
     "ProfileForm",
     "QuickLogForm",
+    "SignInForm",
     "SignUpForm",
     "TimerStartForm",
     "TimerStopForm",

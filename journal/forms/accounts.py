@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.validators import MaxLengthValidator
 
 from journal import two_factor
 from journal.forms.fields import time_zone_field
@@ -29,6 +30,17 @@ class SignUpForm(UserCreationForm):
                 user=user, defaults={"time_zone": self.cleaned_data["time_zone"]}
             )
         return user
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form puts the username's length limit on the input box only; here a
+    longer name is refused, with its message, before any check: no account has one, and
+    django-axes, recording a failed sign-in, keeps the name in a 255-character column."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class ProfileForm(forms.ModelForm):

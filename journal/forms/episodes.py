@@ -13,6 +13,7 @@ from journal.forms.fields import (
     FUTURE_TOLERANCE,
     FluidField,
     IntensityDefaultMixin,
+    OwnChoicesField,
     check_dates,
     exercise_minutes_field,
     intensity_field,
@@ -82,6 +83,7 @@ class EpisodeForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
 
     class Meta:
         model = Episode
+        field_classes = {"medications_taken": OwnChoicesField}
         fields = [
             "started_at",
             "ongoing",

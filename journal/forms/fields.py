@@ -112,3 +112,22 @@ def exercise_minutes_field(label: str = "Exercise minutes") -> forms.IntegerFiel
             "max_value": "A day has 1440 minutes; enter at most 1440.",
         },
     )
+
+
+class OwnChoicesField(forms.ModelMultipleChoiceField):
+    """Choose from one's own rows by id. An id no database integer can hold is refused
+    like any unknown id (SQLite would raise OverflowError on it before answering)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # Django's own check names it
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

@@ -162,6 +162,10 @@ def _row(cells: dict[str, str], zone: ZoneInfo) -> tuple[Row | None, list[str]]:
             return None
 
     get = {name: unescape_cell(cells.get(name) or "") for name in HEADER}
+    for name, value in get.items():
+        if "\x00" in value:
+            # As the forms refuse them; PostgreSQL cannot store them.
+            problems.append(f"{name}: null characters are not allowed.")
     for name in REQUIRED:
         if not get[name]:
             problems.append(f"{name}: this column needs a value.")

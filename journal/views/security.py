@@ -13,13 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from journal import audit, ratelimit, two_factor
-from journal.forms import CodeForm, SetupCodeForm, TwoFactorOffForm
+from journal.forms import CodeForm, SetupCodeForm, SignInForm, TwoFactorOffForm
 from journal.models import AuditKind
 from journal.sessions import end_all_sessions
 
 
 class SignInView(auth_views.LoginView):
     """Django's login; with two-factor on, a right password leads to the code step."""
+
+    authentication_form = SignInForm
 
     def form_valid(self, form) -> HttpResponse:
         user = form.get_user()
