@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -22,6 +23,14 @@ def pytest_report_header() -> str:
     return (
         "*** browser tests: chromium NOT FOUND, they will be SKIPPED (apt-get install chromium) ***"
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_redis_cache(settings) -> None:
+    """Each test's database changes are rolled back, and with them the database cache;
+    Redis keeps its keys, so rate-limit counts would carry over: start from empty."""
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        cache.clear()
 
 
 def can_sign_in(username: str, password: str) -> bool:

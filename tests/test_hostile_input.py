@@ -20,8 +20,10 @@ import uuid
 from http import HTTPStatus
 from urllib.parse import quote
 
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import BaseForm
 from django.test import Client
@@ -34,7 +36,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import currently_in_test_context, event, example, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.django import TestCase
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from journal import two_factor
 from journal.models import (
@@ -315,6 +317,16 @@ FILTER_FIELDS = {
 }
 TIME_ZONES = ["UTC", "Europe/London", "Pacific/Kiritimati", "Pacific/Niue", "Etc/GMT+12"]
 NEW_PASSWORDS = ["another-long-passphrase-77", "", "password", "12345678", "alice"]
+
+
+class TestCase(HypothesisTestCase):
+    """Each example runs in its own rolled-back transaction, and so does the database
+    cache; Redis does not roll back, so it is emptied too (rate limits start afresh)."""
+
+    def setup_example(self) -> None:
+        super().setup_example()
+        if "redis" in django_settings.CACHES["default"]["BACKEND"].lower():
+            cache.clear()
 
 
 class SignedOutFormsTest(TestCase):
