@@ -1,13 +1,16 @@
 """Shared fixtures: people, signed-in clients and small factories for journal rows."""
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import CheckIn, Episode, Medication, MedicationKind, Profile
@@ -37,6 +40,15 @@ def can_sign_in(username: str, password: str) -> bool:
     """Sign in through the login form, as a person would (and as django-axes counts)."""
     response = Client().post("/accounts/login/", {"username": username, "password": password})
     return response.status_code == 302
+
+
+def reset_password_by_email(client: Client, email: str, new_password: str):
+    """Ask for a reset, follow the emailed link, set the new password; the last response."""
+    client.post(reverse("password_reset"), {"email": email})
+    body = mail.outbox[-1].body
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", body).group(1)
+    form_url = client.get(link).url  # Django swaps the token for a session-held one
+    return client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
 
 
 def _make_user(username: str, time_zone: str = "UTC") -> User:

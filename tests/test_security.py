@@ -3,7 +3,6 @@ rate limits, session lifetimes, and what the logs never hold."""
 
 import datetime as dt
 import logging
-import re
 import time
 from http import HTTPStatus
 
@@ -17,7 +16,7 @@ from django.utils import timezone
 from journal.middleware import SessionTimeoutMiddleware
 from journal.models import UserSession
 from journal.views import exports
-from tests.conftest import PASSWORD, can_sign_in
+from tests.conftest import PASSWORD, can_sign_in, reset_password_by_email
 
 NEW_PASSWORD = "another-long-passphrase-77"
 CSP_DIRECTIVES = [
@@ -215,11 +214,7 @@ def test_changing_the_password_signs_out_every_other_device(user):
 
 def test_a_password_reset_signs_out_every_device(user):
     phone = _signed_in()
-    client = Client()
-    client.post(reverse("password_reset"), {"email": "alice@example.com"})
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
-    form_url = client.get(link).url
-    client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    reset_password_by_email(Client(), "alice@example.com", NEW_PASSWORD)
     assert phone.get(reverse("episode_list")).status_code == HTTPStatus.FOUND
     assert not UserSession.objects.filter(user_id=user.pk).exists()
     assert can_sign_in("alice", NEW_PASSWORD)
