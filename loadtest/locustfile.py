@@ -279,19 +279,20 @@ class Person(HttpUser):
         if journeys.acknowledged(response):
             out_file("acked.txt").write(f"{client_id}\n")
 
-    @task(10)
-    def quick_log(self) -> None:
-        journey = Journey(self.client, "quick log", save_problem)
-        result = with_csrf_page(lambda: journeys.quick_log(journey, "", self.rng))
+    def _log(self, name: str, log) -> None:
+        """One episode saved through ``log`` (journeys.quick_log or .full_log)."""
+        journey = Journey(self.client, name, save_problem)
+        result = with_csrf_page(lambda: log(journey, "", self.rng))
         if result:
             self._record(*result)
 
+    @task(10)
+    def quick_log(self) -> None:
+        self._log("quick log", journeys.quick_log)
+
     @task(2)
     def full_log(self) -> None:
-        journey = Journey(self.client, "full log", save_problem)
-        result = with_csrf_page(lambda: journeys.full_log(journey, "", self.rng))
-        if result:
-            self._record(*result)
+        self._log("full log", journeys.full_log)
 
     @task(4)
     def home(self) -> None:
