@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from journal.views import health, security
+from journal.views import health, install, security
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("manifest.webmanifest", install.web_manifest, name="web_manifest"),
     path("admin/", admin.site.urls),
     # Django's account views, with the project's own sign-in, password change and reset
     # (two-factor step, sessions ended elsewhere, rate limits, audit trail).

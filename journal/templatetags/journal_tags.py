@@ -4,6 +4,7 @@ from django import template
 
 from journal import guidance
 from journal.units import format_fluid
+from journal.views.install import THEME_COLOUR
 
 register = template.Library()
 
@@ -43,3 +44,9 @@ def get_item(mapping: dict, key: str):
 def urgent_note() -> str:
     """Flags are not a diagnosis; sudden, severe or worsening symptoms need urgent care."""
     return guidance.URGENT
+
+
+@register.simple_tag
+def theme_colour() -> str:
+    """The colour the phone paints its status bar in; the manifest says the same."""
+    return THEME_COLOUR

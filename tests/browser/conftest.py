@@ -1,7 +1,9 @@
 """Real-browser fixtures: Debian's chromium driven by Playwright against live_server.
 
-Every page is held to two guards: a request to any host but the app's own is blocked
-and fails the test, and so does a console error.
+Every page is held to three guards, each of which fails the test: a request to any host
+but the app's own (blocked as well), a console error or uncaught page error, and a
+Content-Security-Policy violation (reported by the page's own `securitypolicyviolation`
+event, so a policy in report-only mode or a violation chromium does not log is caught).
 """
 
 import os
@@ -46,7 +48,14 @@ def browser():
 
 
 class PageProblems(list):
-    """Third-party requests and console errors seen while a test ran."""
+    """Third-party requests, console errors and CSP violations seen while a test ran."""
+
+
+# Runs in every document before its own scripts (injected over the DevTools protocol, so
+# the page's policy does not apply to it) and hands each violation to the test.
+REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) =>
+  window.reportCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI}`
+    + ` at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`));"""
 
 
 @pytest.fixture
@@ -76,6 +85,10 @@ def new_page(browser, live_server, problems):
                 route.abort()
 
         context.route("**/*", guard)
+        context.expose_function(
+            "reportCspViolation", lambda text: problems.append(f"CSP violation: {text}")
+        )
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         page = context.new_page()
         page.on(
             "console",

@@ -1,0 +1,36 @@
+"""The guards every browser test stands behind really catch what they are for."""
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_csp_violation_is_reported(signed_up, live_server, problems):
+    page = signed_up
+    page.evaluate(
+        """() => { const s = document.createElement("script");
+                   s.textContent = "window.inline = 1"; document.body.append(s); }"""
+    )
+    page.wait_for_function("() => document.readyState === 'complete'")
+    page.wait_for_timeout(200)  # the violation event is queued as a task
+    assert page.evaluate("() => window.inline") is None  # the policy blocked it
+    assert any(p.startswith("CSP violation: script-src-elem blocked inline") for p in problems), (
+        problems
+    )
+    problems.clear()
+
+
+def test_a_third_party_request_is_blocked_and_reported(signed_up, problems):
+    """A navigation, which the page's own policy does not stop: the route guard must."""
+    page = signed_up
+    with pytest.raises(PlaywrightError):
+        page.goto("https://tracker.example/pixel.gif")
+    assert problems == ["third-party request: https://tracker.example/pixel.gif"]
+    problems.clear()
+
+
+def test_a_console_error_is_reported(signed_up, problems):
+    signed_up.evaluate("() => console.error('something broke')")
+    assert "console error: something broke" in problems
+    problems.clear()
