@@ -6,8 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 BOOTSTRAP_VERSION := 5.3.8
 CHARTJS_VERSION := 4.6.1
+AXE_VERSION := 4.14.1
 
-.PHONY: run serve demo test lint format vendor clean
+.PHONY: run serve demo test lint format vendor screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +42,10 @@ demo: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py seed_demo --username demo --password demo-pass-123
 
+# The phone screenshots in the README (docs/screenshots), from the mobile journey test.
+screenshots: $(VENV)/.installed-dev
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_journeys.py -k "test_7 and demo"
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
@@ -65,6 +70,11 @@ vendor:
 	mkdir -p static/vendor/chartjs-$(CHARTJS_VERSION)
 	cp /tmp/cj-vendor/package/dist/chart.umd.min.js* /tmp/cj-vendor/package/LICENSE.md \
 	   static/vendor/chartjs-$(CHARTJS_VERSION)/
+	rm -rf /tmp/cj-vendor/package
+	cd /tmp/cj-vendor && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
+	mkdir -p tests/browser/vendor/axe-core-$(AXE_VERSION)
+	cp /tmp/cj-vendor/package/axe.min.js /tmp/cj-vendor/package/LICENSE \
+	   /tmp/cj-vendor/package/LICENSE-3RD-PARTY.txt tests/browser/vendor/axe-core-$(AXE_VERSION)/
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
