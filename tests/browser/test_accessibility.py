@@ -46,6 +46,7 @@ from django_otp.oath import TOTP
 from journal.flags import episode_concerns
 from journal.models import CheckIn, Episode
 from journal.reports.episodes_csv import HEADER
+from tests.browser.charts import draw_charts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,8 +71,6 @@ RUN_AXE = """async (tags) => {
   }));
 }"""
 OPEN_DETAILS = "() => document.querySelectorAll('details').forEach((d) => { d.open = true; })"
-CHARTS_DRAWN = """() => window.crampCharts
-  && Object.keys(window.crampCharts).length == document.querySelectorAll('canvas').length"""
 CHART_ALTERNATIVES = """() => [...document.querySelectorAll('canvas')].map((canvas) => ({
   id: canvas.id, role: canvas.getAttribute('role'), label: canvas.getAttribute('aria-label'),
   rows: canvas.closest('.card-body').querySelectorAll('table tbody tr').length}))"""
@@ -148,13 +147,14 @@ class Step:
     expected_problem: str | None = None
 
 
-def _path(path: str, wait: str | None = None, demo_shows: str | None = None):
-    """Open a path, wait for its script's work, and check the demo really fills it."""
+def _path(path: str, charts: bool = False, demo_shows: str | None = None):
+    """Open a path, draw its charts, and check the demo really fills it."""
 
     def visit(v: Visit):
         v.go(path)
-        if wait and (v.demo or v.page.locator("canvas").count()):
-            v.page.wait_for_function(wait)
+        if charts:
+            drawn = draw_charts(v.page)
+            assert drawn or not v.demo, f"{path}: the demo account has no chart drawn"
         if demo_shows and v.demo:
             assert v.page.locator(demo_shows).count(), f"the demo shows no {demo_shows}"
         return v.page
@@ -165,7 +165,7 @@ def _path(path: str, wait: str | None = None, demo_shows: str | None = None):
 def _patterns(path: str, demo_shows: str = "canvas"):
     """The patterns page once its charts have drawn; each chart is an image with a name,
     and offers its numbers as a table."""
-    show = _path(path, wait=CHARTS_DRAWN, demo_shows=demo_shows)
+    show = _path(path, charts=True, demo_shows=demo_shows)
 
     def visit(v: Visit):
         show(v)
@@ -177,9 +177,9 @@ def _patterns(path: str, demo_shows: str = "canvas"):
     return visit
 
 
-def _menu_open(path: str, wait: str | None = None):
+def _menu_open(path: str, charts: bool = False):
     """A page (phone-sized) with the navbar menu opened."""
-    show = _path(path, wait)
+    show = _path(path, charts)
 
     def visit(v: Visit):
         show(v)
@@ -417,7 +417,7 @@ SIGNED_IN = [
     Step("delete-account", _path("/profile/delete/")),
     Step("phone-home-menu", _menu_open("/"), PHONE),
     Step("phone-quick-log-menu", _menu_open("/episodes/quick/"), PHONE),
-    Step("phone-patterns-menu", _menu_open("/patterns/", wait=CHARTS_DRAWN), PHONE),
+    Step("phone-patterns-menu", _menu_open("/patterns/", charts=True), PHONE),
     Step("phone-report-menu", _menu_open("/report/"), PHONE),
     # From here on pages add data, so the new account is empty for all the pages above.
     Step("share", lambda v: v.share_link() and v.page),

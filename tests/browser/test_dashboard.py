@@ -10,6 +10,8 @@ import re
 import pytest
 from django.core.management import call_command
 
+from tests.browser.charts import draw_charts
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-test-password-42"
@@ -48,12 +50,6 @@ def _demo_page(new_page, live_server, days: int = 120, width: int = 360, height:
     return page
 
 
-def _wait_for_charts(page, count: int) -> None:
-    page.wait_for_function(
-        f"() => window.crampCharts && Object.keys(window.crampCharts).length == {count}"
-    )
-
-
 def test_a_new_account_sees_what_to_log_instead_of_blank_charts(signed_up, live_server):
     page = signed_up
     page.goto(f"{live_server.url}/patterns/")
@@ -78,7 +74,7 @@ def test_a_part_week_says_so_in_its_tooltip(signed_up, live_server):
     page.goto(
         f"{live_server.url}/patterns/?range=custom&start={wednesday}&end={today + dt.timedelta(1)}"
     )
-    page.wait_for_function("() => window.crampCharts && window.crampCharts.weekly")
+    draw_charts(page)
     footers = page.evaluate(
         "(() => { const f = window.crampCharts.weekly.options.plugins.tooltip.callbacks.footer;"
         " return [f([{dataIndex: 0}]), f([{dataIndex: 1}])]; })()"
@@ -91,7 +87,7 @@ def test_demo_data_draws_every_chart_and_fits_a_phone(new_page, live_server):
     page.goto(f"{live_server.url}/patterns/?range=all")
     canvases = page.eval_on_selector_all("canvas", "els => els.map(e => e.id)")
     assert sorted(canvases) == sorted(f"chart-{key}" for key in KEYS)
-    _wait_for_charts(page, len(KEYS))
+    assert draw_charts(page) == len(KEYS)
     drawn = page.evaluate(
         "[...document.querySelectorAll('canvas')].every("
         "c => window.crampCharts[c.id.slice(6)] && window.Chart.getChart(c)"
@@ -116,9 +112,7 @@ def test_charts_draw_under_the_apps_strict_content_security_policy(new_page, liv
     for directive in STRICT_CSP:
         assert directive in policy
     assert "unsafe" not in policy
-    count = page.locator("canvas").count()
-    assert count > 0
-    _wait_for_charts(page, count)
+    assert draw_charts(page) > 0
     page.hover("#chart-weekly")  # tooltips draw too
     assert violations == []
 
@@ -184,7 +178,21 @@ def test_odd_payloads_do_not_break_the_page(new_page, live_server, payload):
     assert page.evaluate("JSON.parse(document.getElementById('chart-data').textContent)") == (
         payload
     )
-    count = page.locator("canvas").count()
-    assert count > 0
-    _wait_for_charts(page, count)
+    assert draw_charts(page) > 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_charts_draw_as_they_near_the_screen_and_all_of_them_for_printing(new_page, live_server):
+    """On a phone the charts sit below the flags and the numbers: none is drawn on load
+    (the page answers sooner); scrolling draws each; printing draws the rest."""
+    page = _demo_page(new_page, live_server)
+    page.goto(f"{live_server.url}/patterns/?range=all")
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)  # give any observer callback its turn
+    assert page.evaluate("() => Object.keys(window.crampCharts)") == []
+    page.locator("#chart-weekly").scroll_into_view_if_needed()
+    page.wait_for_function("() => window.crampCharts.weekly")
+    drawn = page.evaluate("() => Object.keys(window.crampCharts)")
+    assert "weekly" in drawn and len(drawn) < len(KEYS)
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    assert sorted(page.evaluate("() => Object.keys(window.crampCharts)")) == sorted(KEYS)

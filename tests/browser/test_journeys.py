@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from journal.models import CheckIn, Episode, FlagReview, Medication, Profile
 from journal.templatetags.journal_tags import duration
+from tests.browser.charts import draw_charts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,7 +63,7 @@ def test_1_sign_up_quick_log_in_two_taps_then_the_dashboard(signed_up, live_serv
 
     page.goto(f"{live_server.url}/patterns/")
     assert page.inner_text('[data-headline="Episodes"]') == "1"
-    page.wait_for_function("() => window.crampCharts && window.crampCharts.weekly")
+    draw_charts(page)
     weekly = page.evaluate("() => window.crampCharts.weekly.data.datasets[0]")
     assert weekly["label"] == "Episodes"
     assert sum(n or 0 for n in weekly["data"]) == 1
@@ -417,8 +418,6 @@ def test_7_every_main_page_fits_a_phone(new_page, live_server, tmp_path, account
         assert action.is_visible(), f"{path} has no visible main action"
         assert action.evaluate(UNCOVERED), f"{path}: its main action is covered"
         if account == "demo" and path in SCREENSHOTS:
-            if path == "/patterns/":
-                page.wait_for_function("() => window.crampCharts && window.crampCharts.weekly")
             page.evaluate("() => window.scrollTo(0, 0)")
             page.screenshot(path=str(folder / f"{SCREENSHOTS[path]}-{width}.png"))
     if account == "demo":
