@@ -1,9 +1,10 @@
 """Real-browser fixtures: Debian's chromium driven by Playwright against live_server.
 
-Every page is held to three guards, each of which fails the test: a request to any host
-but the app's own (blocked as well), a console error or uncaught page error, and a
+Every page is held to these guards, each of which fails the test: a request to any host
+but the app's own (blocked as well), a console error or uncaught page error, a
 Content-Security-Policy violation (reported by the page's own `securitypolicyviolation`
-event, so a policy in report-only mode or a violation chromium does not log is caught).
+event, so a policy in report-only mode or a violation chromium does not log is caught),
+and anything left in localStorage when the test ends.
 """
 
 import os
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.browser.guards import leftover_storage
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests
 # are plain synchronous ones.
@@ -103,6 +106,7 @@ def new_page(browser, live_server, problems):
 
     yield make
     for context in contexts:
+        problems.extend(leftover_storage(context))
         context.close()
     assert list(problems) == []
 

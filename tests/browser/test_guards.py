@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.browser.guards import leftover_storage
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -34,3 +36,12 @@ def test_a_console_error_is_reported(signed_up, problems):
     signed_up.evaluate("() => console.error('something broke')")
     assert "console error: something broke" in problems
     problems.clear()
+
+
+def test_local_storage_left_behind_is_reported(new_page, live_server):
+    page = new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert leftover_storage(page.context) == []
+    page.evaluate("() => localStorage.setItem('note', 'cramp at night')")
+    assert leftover_storage(page.context) == [f"localStorage used: {live_server.url} ['note']"]
+    page.evaluate("() => localStorage.clear()")
