@@ -46,7 +46,7 @@ from django_otp.oath import TOTP
 from journal.flags import episode_concerns
 from journal.models import CheckIn, Episode
 from journal.reports.episodes_csv import HEADER
-from tests.browser.charts import draw_charts
+from tests.browser.helpers import draw_charts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from tests.browser.charts import draw_charts
+from tests.browser.helpers import draw_charts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

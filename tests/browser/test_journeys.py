@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from journal.models import CheckIn, Episode, FlagReview, Medication, Profile
 from journal.templatetags.journal_tags import duration
-from tests.browser.charts import draw_charts
+from tests.browser.helpers import draw_charts, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,13 +38,6 @@ def _sign_in(page, base_url: str, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/")
-
-
-def _log_out(page) -> None:
-    """From the menu, which a phone-width page keeps behind the toggler."""
-    if page.locator(".navbar-toggler").is_visible():
-        page.click(".navbar-toggler")
-    page.click("button:has-text('Log out')")
 
 
 # 1 ------------------------------------------------------------------------------------
@@ -125,7 +118,7 @@ def test_3_numbness_raises_a_calm_flag_that_can_be_marked_discussed(signed_up, l
     page.click("text=Why, and what to do")
     page.wait_for_url(re.compile(r"/clinician/$"))
     page.click('[data-flag="warning_symptoms"] button:has-text("I have discussed this")')
-    page.wait_for_url(re.compile(r"/clinician/$"))
+    page.wait_for_selector('[data-discussed="warning_symptoms"]')  # the same URL, reloaded
     assert page.locator('[data-discussed="warning_symptoms"]').is_visible()
     assert page.locator('[data-history="warning_symptoms"]').is_visible()
     assert FlagReview.objects.count() == 1
@@ -173,7 +166,7 @@ def test_4_report_pdf_then_a_share_link_opened_revoked_and_dead(
     page.goto(f"{live_server.url}/share/")
     assert "1 time, last" in page.inner_text("[data-share-link]")
     page.click("[data-share-link] button:has-text('Revoke')")
-    page.wait_for_url(f"{live_server.url}/share/")
+    page.wait_for_selector("[data-share-link] :text('revoked')")  # the same URL, reloaded
     response = stranger.goto(url)
     assert response.status == 410
     assert "This link is no longer valid" in stranger.inner_text("h1")
@@ -213,7 +206,7 @@ def test_5_csv_export_then_import_into_a_second_account(signed_up, new_page, liv
         page.click("text=Download episodes (CSV)")
     csv_path = download.value.path()
     assert download.value.suggested_filename.endswith(".csv")
-    _log_out(page)
+    log_out(page)
 
     other = new_page()
     _sign_up(other, live_server.url, "second")
@@ -221,6 +214,7 @@ def test_5_csv_export_then_import_into_a_second_account(signed_up, new_page, liv
     other.goto(f"{live_server.url}/import/")
     other.set_input_files("input[type=file]", csv_path)
     other.click("main button:has-text('Import')")
+    other.wait_for_url(f"{live_server.url}/episodes/")
     assert "Imported 3 episodes" in other.inner_text("main")
     assert _journal_rows(other, live_server.url) == rows
     notes = sorted(Episode.objects.filter(owner__username="second").values_list("notes", flat=True))
