@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.guards import leftover_storage
+from tests.browser.helpers import sign_up
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests
 # are plain synchronous ones.
@@ -115,11 +116,5 @@ def new_page(browser, live_server, problems):
 def signed_up(new_page, live_server) -> Iterator:
     """A page signed in as a brand-new account made through the sign-up form."""
     page = new_page()
-    page.goto(f"{live_server.url}/accounts/signup/")
-    page.fill("#id_username", "walker")
-    page.fill("#id_email", "walker@example.com")
-    page.fill("#id_password1", "a-long-test-password-42")
-    page.fill("#id_password2", "a-long-test-password-42")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_up(page, live_server.url, "walker")
     yield page

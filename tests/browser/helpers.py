@@ -1,5 +1,26 @@
 """Steps several browser tests take the same way."""
 
+PASSWORD = "a-long-test-password-42"
+
+
+def sign_up(page, base_url: str, username: str) -> None:
+    """A new account through the sign-up form; it ends signed in, on the home page."""
+    page.goto(f"{base_url}/accounts/signup/")
+    page.fill("#id_username", username)
+    page.fill("#id_email", f"{username}@example.com")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
+def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
 
 def draw_charts(page) -> int:
     """The Patterns page draws each chart when it nears the screen: scroll to each as a

@@ -46,7 +46,7 @@ from django_otp.oath import TOTP
 from journal.flags import episode_concerns
 from journal.models import CheckIn, Episode
 from journal.reports.episodes_csv import HEADER
-from tests.browser.helpers import draw_charts
+from tests.browser.helpers import PASSWORD, draw_charts, sign_in, sign_up
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,7 +56,6 @@ AXE_SOURCE = (
 ).read_text(encoding="utf-8")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 FAILING_IMPACTS = ("serious", "critical")
-PASSWORD = "a-long-test-password-42"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
@@ -474,20 +473,10 @@ def _open_as(who: str, new_page, live_server) -> Visit:
     page = new_page(**DESKTOP)
     if who == "demo":
         call_command("seed_demo", "--username", "demo", "--password", PASSWORD, "--days", "365")
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", "demo")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, "demo")
         return Visit(page, live_server.url, new_page, "demo", demo=True)
     if who == "new":
-        page.goto(f"{live_server.url}/accounts/signup/")
-        page.fill("#id_username", "walker")
-        page.fill("#id_email", "walker@example.com")
-        page.fill("#id_password1", PASSWORD)
-        page.fill("#id_password2", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_up(page, live_server.url, "walker")
         return Visit(page, live_server.url, new_page, "walker", demo=False)
     return Visit(page, live_server.url, new_page, None, demo=False)
 

@@ -10,11 +10,10 @@ import re
 import pytest
 from django.core.management import call_command
 
-from tests.browser.helpers import draw_charts
+from tests.browser.helpers import PASSWORD, draw_charts, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-test-password-42"
 KEYS = ["weekly", "duration", "regions", "hours", "activity", "triggers", "relief", "days"]
 
 # How many data points each chart holds, whatever its value (zeros count, nulls do not).
@@ -42,11 +41,7 @@ def _demo_page(new_page, live_server, days: int = 120, width: int = 360, height:
     """A page logged in as the seed_demo account."""
     call_command("seed_demo", "--username", "demo", "--password", PASSWORD, "--days", str(days))
     page = new_page(width=width, height=height)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "demo")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "demo")
     return page
 
 

@@ -15,30 +15,9 @@ from django.core.management import call_command
 
 from journal.models import CheckIn, Episode, FlagReview, Medication, Profile
 from journal.templatetags.journal_tags import duration
-from tests.browser.helpers import draw_charts, log_out
+from tests.browser.helpers import PASSWORD, draw_charts, log_out, sign_in, sign_up
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "a-long-test-password-42"
-
-
-def _sign_up(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/signup/")
-    page.fill("#id_username", username)
-    page.fill("#id_email", f"{username}@example.com")
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
-def _sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
 
 # 1 ------------------------------------------------------------------------------------
 
@@ -75,7 +54,7 @@ def test_2_the_cramp_is_happening_timer(signed_up, new_page, live_server, javasc
     page = signed_up
     if not javascript:  # the timer works without script too; the clock just doesn't tick
         page = new_page(javascript=False)
-        _sign_in(page, live_server.url, "walker")
+        sign_in(page, live_server.url, "walker")
     page.goto(f"{live_server.url}/episodes/timer/")
     page.click("button:has-text('Start the timer')")
     page.wait_for_url(re.compile(r"/episodes/\d+/timer/$"))
@@ -209,7 +188,7 @@ def test_5_csv_export_then_import_into_a_second_account(signed_up, new_page, liv
     log_out(page)
 
     other = new_page()
-    _sign_up(other, live_server.url, "second")
+    sign_up(other, live_server.url, "second")
     assert _journal_rows(other, live_server.url) == []
     other.goto(f"{live_server.url}/import/")
     other.set_input_files("input[type=file]", csv_path)
@@ -395,9 +374,9 @@ def test_7_every_main_page_fits_a_phone(new_page, live_server, tmp_path, account
     page.emulate_media(reduced_motion="reduce")
     if account == "demo":
         call_command("seed_demo", "--username", "demo", "--password", PASSWORD, "--days", "120")
-        _sign_in(page, live_server.url, "demo")
+        sign_in(page, live_server.url, "demo")
     else:
-        _sign_up(page, live_server.url, "newcomer")
+        sign_up(page, live_server.url, "newcomer")
         page.click(".big-action")
         page.click("main button:has-text('Save')")  # one episode, for its own pages
         page.wait_for_url(re.compile(r"/episodes/\d+/$"))
