@@ -563,3 +563,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+class RateCounter(models.Model):
+    """A count within a time window, shared by every app server: the rate limits and the
+    "so many at once" ceilings of journal.ratelimit, when no Redis is configured.
+
+    ``key`` is a SHA-256 of what is counted (it may be an address or an email), and the
+    window's end is a Unix time, so one SQL statement compares and updates it atomically
+    on SQLite and PostgreSQL alike."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    count = models.IntegerField(default=0)
+    expires_at = models.FloatField()
+
+    class Meta:
+        indexes = [
+            # The occasional purge: DELETE WHERE expires_at < now.
+            models.Index(fields=["expires_at"], name="ratecounter_expires")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.count}"
