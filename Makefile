@@ -8,7 +8,7 @@ BOOTSTRAP_VERSION := 5.3.8
 CHARTJS_VERSION := 4.6.1
 AXE_VERSION := 4.14.1
 
-.PHONY: run serve demo test lint format vendor screenshots clean
+.PHONY: run serve demo test lint audit format vendor screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ screenshots: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+
+# Known vulnerabilities (with a fixed version) in the installed packages fail this.
+audit: $(VENV)/.installed-dev
+	$(BIN)/python scripts/audit.py
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=crampjournal.settings_test
