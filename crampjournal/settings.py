@@ -5,6 +5,8 @@ DEBUG off refuses to start without a real secret key and allowed hosts.
 """
 
 import datetime as dt
+import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -38,7 +40,8 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the host(s) this site answers to.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, behind the app's own sign-in and two-factor (journal.admin_site).
+    "crampjournal.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,10 +65,15 @@ AUTHENTICATION_BACKENDS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Static files are answered here, before sessions or the database are touched.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files are answered here, before sessions or the database are touched
+    # (WhiteNoise, without its manifest).
+    "journal.middleware.StaticFilesMiddleware",
     "journal.middleware.PrivateByDefaultMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads a body (sessions, CSRF, forms), with the headers above: a body
+    # over REQUEST_BODY_MAX_BYTES gets 413, a method but GET, HEAD or POST 405.
+    "journal.middleware.RequestBodyLimitMiddleware",
+    "journal.middleware.AllowedMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,6 +169,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# The admin: no login form of its own; it opens, through the app's sign-in, to active
+# staff with two-factor on whose sign-in passed the code step (journal.admin_site).
+# DJANGO_ADMIN=false takes it away (its addresses answer 404); DJANGO_ADMIN_URL moves it
+# (a relative path ending in "/", e.g. "staff-7d2f/").
+ADMIN_ENABLED = env_bool("DJANGO_ADMIN", True)
+ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
+if not re.fullmatch(r"([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+", ADMIN_URL):
+    raise ImproperlyConfigured(
+        f"DJANGO_ADMIN_URL must be a relative path of letters, digits and . _ ~ - that "
+        f'ends in "/" and does not start with "/" or ".", such as "admin/", not {ADMIN_URL!r}.'
+    )
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -173,24 +193,37 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Mail: the console by default (password-reset links print to the terminal);
-# SMTP when EMAIL_HOST is set.
+# Mail: SMTP when EMAIL_HOST is set; with DEBUG on, the console (the developer's own
+# terminal: reset links print there). Otherwise no mail at all: the console would print
+# reset links into a server's log, so EMAIL_ENABLED is off, the reset page says reset by
+# email is not set up, and the backend sends nothing (journal.mail.DisabledBackend).
 EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-else:
+elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "journal.mail.DisabledBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CrampJournal <noreply@localhost>")
 
 # HTTPS: on whenever DEBUG is off. DJANGO_HTTPS=false serves plain HTTP (a laptop on
 # loopback, the load test); DJANGO_BEHIND_PROXY=true trusts X-Forwarded-Proto from a
 # TLS-terminating proxy in front.
 HTTPS = not DEBUG and env_bool("DJANGO_HTTPS", True)
-if env_bool("DJANGO_BEHIND_PROXY", False):
+# Behind DJANGO_PROXY_HOPS reverse proxies (deploy/nginx.conf is one), each appending
+# the address it saw to X-Forwarded-For, the client's address is the entry that many
+# from the right: journal.client_ip reads it, for axes, the audit trail, the rate
+# limits and the access log alike. The proxies must be the only way in.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+PROXY_HOPS = env_int("DJANGO_PROXY_HOPS", 1)
+if PROXY_HOPS < 1:
+    raise ImproperlyConfigured("DJANGO_PROXY_HOPS must be 1 or more (the proxies in front).")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
@@ -246,13 +279,25 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
-# Behind a proxy the client's address is the first X-Forwarded-For hop.
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("DJANGO_BEHIND_PROXY", False) else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env_bool("DJANGO_BEHIND_PROXY", False)
-    else ["REMOTE_ADDR"]
-)
+# The address is the client's own behind a proxy too (see BEHIND_PROXY).
+AXES_CLIENT_IP_CALLABLE = "journal.client_ip.client_ip"
+
+# Sign-in from browsers an account has not seen (journal.devices, OWASP's device
+# cookies): a completed sign-in gives the browser a signed device cookie for a year.
+# SIGNIN_FAILURE_LIMIT failed sign-ins to one account within SIGNIN_FAILURE_WINDOW from
+# browsers without one pause signing in to that account from every such browser until
+# the window ends, while the owner's known browsers still sign in (each paused alone
+# after as many failures of its own). Counted in journal.ratelimit, shared by every
+# server; beside django-axes' lock on username + address, not instead of it.
+SIGNIN_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 10)
+_signin_window_minutes = env_int("SIGNIN_FAILURE_WINDOW_MINUTES", 60)
+if SIGNIN_FAILURE_LIMIT < 1 or _signin_window_minutes < 1:
+    raise ImproperlyConfigured(
+        "SIGNIN_FAILURE_LIMIT and SIGNIN_FAILURE_WINDOW_MINUTES must be 1 or more."
+    )
+SIGNIN_FAILURE_WINDOW = dt.timedelta(minutes=_signin_window_minutes)
+DEVICE_COOKIE_NAME = "__Host-device" if HTTPS else "device"
+DEVICE_COOKIE_AGE = dt.timedelta(days=365)
 
 # Static files: compressed, content-hashed names served by WhiteNoise when DEBUG is
 # off (``make serve`` collects them first).
@@ -265,18 +310,49 @@ STORAGES = {
     },
 }
 
-# Logs carry no health text: Django's request log names only the path (4xx/5xx), with
-# any share token replaced; form bodies and query strings are never logged.
+# The clinician report's PDF (journal.reports.pdf): WeasyPrint runs in a child process
+# that is killed past PDF_RENDER_SECONDS (wall clock, and CPU) or PDF_RENDER_MEMORY_MB
+# of address space, and the person gets a "too large, choose a shorter range" page. The
+# time sits well under gunicorn's timeout (60 s, crampjournal/gunicorn.conf.py), which
+# a gthread worker does not apply to a request anyway. At most PDF_RENDERS_AT_ONCE
+# renders run at once site-wide (a counter in Redis or the database), by default one
+# per core of this machine.
+PDF_RENDER_SECONDS = env_int("PDF_RENDER_SECONDS", 30)
+PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)
+PDF_RENDERS_AT_ONCE = env_int("PDF_RENDERS_AT_ONCE", os.cpu_count() or 1)
+
+# Request bodies. The largest one a person sends is the CSV import: a file of at most
+# IMPORT_MAX_BYTES (journal.reports.episodes_import) in a multipart envelope (the
+# boundaries, the part headers and the CSRF token: under 1 KiB; 64 KiB leaves room).
+# journal.middleware.RequestBodyLimitMiddleware refuses any larger body with 413 before
+# reading it; deploy/nginx.conf has the same client_max_body_size. Django's own limits
+# match, and every upload stays in memory (never in /tmp): none can be larger.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+REQUEST_BODY_MAX_BYTES = IMPORT_MAX_BYTES + 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+# The longest form (an episode with every detail) sends about 50 fields; the import,
+# one file.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# The CSRF failure page, under the same Content-Security-Policy as every other page.
+CSRF_FAILURE_VIEW = "journal.views.errors.csrf_failure"
+
+# Logs carry no health text and no secret: Django's request log names only the path
+# (4xx/5xx), with any share token or reset link replaced (crampjournal.redaction, which
+# gunicorn's logs use too); form bodies and query strings are never logged.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_tokens": {"()": "crampjournal.redaction.RedactTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # The loggers that write request paths (the filter edits the record itself, so
-    # every handler sees the redacted line).
+    # On the handler, for every logger's lines (django.security.*, axes, ...); and on the
+    # loggers that write request paths, for any other handler (the filter edits the
+    # record itself, so every handler after it sees the redacted line).
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "loggers": {
         "django.request": {"filters": ["redact_tokens"]},
         "django.server": {"filters": ["redact_tokens"]},
+        "django.security.csrf": {"filters": ["redact_tokens"]},
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }

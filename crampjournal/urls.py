@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,7 +7,6 @@ from journal.views import health, install, security
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("manifest.webmanifest", install.web_manifest, name="web_manifest"),
-    path("admin/", admin.site.urls),
     # Django's account views, with the project's own sign-in, password change and reset
     # (two-factor step, sessions ended elsewhere, rate limits, audit trail).
     path("accounts/login/", security.SignInView.as_view(), name="login"),
@@ -25,3 +25,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("journal.urls")),
 ]
+if settings.ADMIN_ENABLED:
+    # Last: whatever its address, the admin hides no page of the app.
+    urlpatterns.append(path(settings.ADMIN_URL, admin.site.urls))

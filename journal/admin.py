@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import User
 
 from journal.models import (
     CheckIn,
@@ -58,3 +62,31 @@ class ProfileAdmin(admin.ModelAdmin):
 admin.site.register(EpisodeTrigger)
 admin.site.register(EpisodeSymptom)
 admin.site.register(EpisodeRelief)
+
+
+class AccountChangeForm(UserChangeForm):
+    """Django's form, with the app's uniqueness rules checked here (journal.identity)
+    rather than left to the database's unique indexes, which would answer a 500."""
+
+    def _taken(self, **lookup) -> bool:
+        return User.objects.filter(**lookup).exclude(pk=self.instance.pk).exists()
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if self._taken(username__iexact=username):
+            raise forms.ValidationError("Another account has this username (in any case).")
+        return username
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if email and self._taken(email__iexact=email):
+            raise forms.ValidationError("Another account has this email address.")
+        return email
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    form = AccountChangeForm

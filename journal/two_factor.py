@@ -4,6 +4,10 @@
 After a right password, a person with two-factor on is not signed in: the session holds
 only their id, for PENDING_SECONDS, until a code from their app or a backup code
 arrives. Password reset never signs anyone in, so it cannot skip this step.
+
+A sign-in that passed the code step is marked in the session the way django-otp marks
+it (``django_otp.login``: the device that took the code), and ``verified`` reads that
+mark: the admin opens only to such a session (journal.admin_site).
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import segno
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
-from django_otp import devices_for_user, user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
+from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -55,19 +61,21 @@ def pending_user(state: dict):
     return get_user_model().objects.filter(pk=state["user_id"]).first()
 
 
-def verify(user, code: str) -> bool:
-    """True when ``code`` is the app's current code or an unused backup code (which is
-    then used up). django-otp slows repeated failures on each device."""
+def verify(user, code: str) -> Device | None:
+    """The device that took ``code`` when it is the app's current code or an unused
+    backup code (which is then used up), else None. django-otp slows repeated failures
+    on each device. The device is also kept as ``user.otp_device``, django-otp's name
+    for "the device that verified this person", for ``finish`` to record."""
     code = "".join(code.split()).lower()
     if not code:
-        return False
+        return None
     kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
     with transaction.atomic():
-        return any(
-            device.verify_token(code)
-            for device in devices_for_user(user, confirmed=True)
-            if isinstance(device, kind)
-        )
+        for device in devices_for_user(user, confirmed=True):
+            if isinstance(device, kind) and device.verify_token(code):
+                user.otp_device = device
+                return device
+    return None
 
 
 def wrong_code(request: HttpRequest, state: dict) -> bool:
@@ -80,8 +88,24 @@ def wrong_code(request: HttpRequest, state: dict) -> bool:
     return False
 
 
-def finish(request: HttpRequest) -> None:
+def finish(request: HttpRequest, user) -> None:
+    """The code was right and ``user`` is now signed in (django.contrib.auth.login): end
+    the half-way state and mark this session as having passed the code step."""
     request.session.pop(_PENDING, None)
+    otp_login(request, getattr(user, "otp_device", None))
+
+
+def verified(request: HttpRequest) -> bool:
+    """True when the signed-in person's session passed the code step at sign-in, with a
+    device that is still one of their confirmed ones (turning two-factor off, or on
+    again, undoes it). Read from the session as django-otp's OTPMiddleware reads it,
+    without that middleware's query on every page."""
+    user = request.user
+    device_id = request.session.get(DEVICE_ID_SESSION_KEY)
+    if not (user.is_authenticated and device_id):
+        return False
+    device = Device.from_persistent_id(device_id)
+    return device is not None and device.user_id == user.pk and device.confirmed
 
 
 def unconfirmed_app(user) -> TOTPDevice:

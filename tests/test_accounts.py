@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from journal.models import Episode, Profile
 from tests.conftest import PASSWORD, can_sign_in, reset_password_by_email
+from tests.test_admin import verified_admin_client
 
 NEW_PASSWORD = "another-long-passphrase-77"
 
@@ -123,9 +124,9 @@ def test_an_account_made_in_the_admin_gets_a_profile_on_first_use(db, client_for
     assert Episode.objects.filter(owner=person).count() == 1
 
 
-def test_admin_lists_every_model(db, client_for):
-    admin = User.objects.create_superuser("root", "root@example.com", PASSWORD)
-    index = client_for(admin).get("/admin/").content.decode()
+def test_admin_lists_every_model(db):
+    # The admin opens only after the app's sign-in with two-factor (tests/test_admin.py).
+    index = verified_admin_client().get("/admin/").content.decode()
     for name in [
         "Episodes",
         "Medications",

@@ -5,6 +5,7 @@ import re
 import time
 from http import HTTPStatus
 
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -148,3 +149,32 @@ def test_new_backup_codes_replace_the_old(user, alice_client):
     assert client.post(reverse("login_code"), {"code": old[1]}).status_code == HTTPStatus.OK
     time.sleep(1.1)
     assert client.post(reverse("login_code"), {"code": new[1]}).url == reverse("home")
+
+
+def test_the_device_cookie_comes_with_the_code_not_with_the_password(user, alice_client):
+    _turn_on(alice_client, user)
+    client = _password_step()
+    assert settings.DEVICE_COOKIE_NAME not in client.cookies  # half-way is not signed in
+    device = TOTPDevice.objects.get(user=user)
+    response = client.post(reverse("login_code"), {"code": _code(device, steps_ahead=1)})
+    assert response.url == reverse("home")
+    assert settings.DEVICE_COOKIE_NAME in response.cookies
+
+
+def test_a_browser_that_gave_the_code_before_passes_a_pause_on_new_browsers(user, alice_client):
+    _turn_on(alice_client, user)
+    device = TOTPDevice.objects.get(user=user)
+    phone = _password_step()
+    phone.post(reverse("login_code"), {"code": _code(device, steps_ahead=1)})
+    phone.post(reverse("logout"))
+    for n in range(settings.SIGNIN_FAILURE_LIMIT):
+        Client(REMOTE_ADDR=f"198.51.100.{n + 1}").post(
+            reverse("login"), {"username": "alice", "password": f"guess-{n}"}
+        )
+    stranger = Client().post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert stranger.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    # The phone still gets to the code step, and the code still signs it in.
+    response = phone.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.url == reverse("login_code")
+    code = phone.post(reverse("login_code"), {"code": _code(device, steps_ahead=2)})
+    assert code.url == reverse("home")

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from journal import audit
+from journal import audit, devices, identity
 from journal.forms import DeleteAccountForm, ProfileForm, SignUpForm
 from journal.models import Medication
 from journal.sessions import end_all_sessions
@@ -18,9 +18,14 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        if form.address_owner is not None:
+            identity.tell_owner_of_signup_attempt(request, form.address_owner)
         login(request, user, backend="journal.auth.ProfileModelBackend")
         messages.success(request, "Welcome! Your journal is ready. Log a cramp whenever one comes.")
-        return redirect("home")
+        response = redirect("home")
+        # Signing up is a completed sign-in: this browser is the account's first device.
+        devices.remember(response, user)
+        return response
     return render(request, "registration/signup.html", {"form": form})
 
 

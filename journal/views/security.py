@@ -1,34 +1,65 @@
 """Signing in (with the optional second step), passwords, two-factor settings and the
 person's own account activity."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from journal import audit, ratelimit, two_factor
+from journal import audit, devices, identity, ratelimit, two_factor
 from journal.forms import CodeForm, SetupCodeForm, SignInForm, TwoFactorOffForm
 from journal.models import AuditKind
 from journal.sessions import end_all_sessions
 
 
 class SignInView(auth_views.LoginView):
-    """Django's login; with two-factor on, a right password leads to the code step."""
+    """Django's login; with two-factor on, a right password leads to the code step.
+
+    Before any password is checked, a browser paused for that username is refused
+    (journal.devices: failures from browsers new to an account pause them all, and a
+    known browser's own failures pause it alone); a completed sign-in makes the browser
+    a known device of the account."""
 
     authentication_form = SignInForm
+    attempt: devices.Attempt | None = None
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        form = self.get_form()
+        field = form.fields["username"]
+        try:
+            username = field.clean(form["username"].data)
+        except ValidationError:
+            # The form says what is wrong, and checks no password.
+            return super().post(request, *args, **kwargs)
+        self.attempt = devices.attempt(request, username)
+        if devices.is_paused(self.attempt):
+            return devices.paused_page(request, self.attempt)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        wrong = self.attempt is not None and form.has_error(NON_FIELD_ERRORS, "invalid_login")
+        if wrong and devices.failed(self.attempt):
+            return devices.paused_page(self.request, self.attempt)
+        return super().form_invalid(form)
 
     def form_valid(self, form) -> HttpResponse:
         user = form.get_user()
         if two_factor.is_on(user):
+            # Not signed in yet: the device cookie comes with the code (login_code).
             two_factor.begin(self.request, user, self.get_success_url())
             return redirect("login_code")
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        devices.remember(response, user)
+        return response
 
 
 @login_not_required
@@ -42,9 +73,11 @@ def login_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(user, request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            two_factor.finish(request)
             login(request, user, backend=state["backend"])
-            return HttpResponseRedirect(state["next"])
+            two_factor.finish(request, user)
+            response = HttpResponseRedirect(state["next"])
+            devices.remember(response, user)
+            return response
         audit.record(AuditKind.TWO_FACTOR_FAILED, user.pk, request)
         if two_factor.wrong_code(request, state):
             messages.error(request, "Too many wrong codes. Sign in with your password again.")
@@ -62,21 +95,33 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-# Reset emails: a few an hour from one address, and a few an hour to one account.
+# Password reset. From one client, RESET_LIMIT requests an hour, then a 429 that is the
+# same whatever address was asked about. To one address, RESET_EMAILS_PER_ADDRESS emails
+# an hour at most; past that nothing more is sent and the answer is the same "check your
+# email" page. So a stranger's requests can neither stop the owner's (the links already
+# sent to the owner's mailbox work) nor tell the stranger anything about the address.
 RESET_LIMIT, RESET_WINDOW_SECONDS = 5, 3600
+RESET_EMAILS_PER_ADDRESS = 3
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    @method_decorator(login_not_required)  # as Django's own dispatch is
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.EMAIL_ENABLED:
+            # No mail server: say so plainly instead of promising a link.
+            return render(request, "registration/password_reset_off.html")
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form) -> HttpResponse:
-        email = form.cleaned_data["email"].strip().lower()
         ip = audit.client_ip(self.request)
-        if not (
-            ratelimit.allow(f"reset-ip:{ip}", RESET_LIMIT, RESET_WINDOW_SECONDS)
-            and ratelimit.allow(f"reset-email:{email}", RESET_LIMIT, RESET_WINDOW_SECONDS)
-        ):
+        if not ratelimit.allow(f"reset-ip:{ip}", RESET_LIMIT, RESET_WINDOW_SECONDS):
             return ratelimit.refused(
                 self.request, "Too many password-reset requests. Try again in an hour."
             )
+        email = identity.address_key(form.cleaned_data["email"])
+        key = f"reset-email:{email}"
+        if not ratelimit.allow(key, RESET_EMAILS_PER_ADDRESS, RESET_WINDOW_SECONDS):
+            return HttpResponseRedirect(self.get_success_url())  # the page, without the email
         return super().form_valid(form)
 
 
