@@ -9,6 +9,9 @@ os.environ.setdefault("DJANGO_HTTPS", "false")
 
 from crampjournal.settings import *  # noqa: E402, F403
 
+# Mail goes to Django's test outbox (the test runner sets the locmem backend), so email
+# is on as with a real mail server; tests of a server without one turn it off.
+EMAIL_ENABLED = True
 # Hashing cost is not what the tests measure; MD5 keeps logins fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests read static files where they lie; `make serve` collects and hashes them.

@@ -3,14 +3,21 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 
-from journal import two_factor
+from journal import identity, two_factor
 from journal.forms.fields import time_zone_field
 from journal.models import Profile
 
 
 class SignUpForm(UserCreationForm):
+    """A new account. Django's form already refuses a username that differs from an
+    existing one only in case; here new names are ASCII too (journal.identity). An email
+    address another account has gives no error: the page must not tell who has an account,
+    so the account is made without it and the address's owner is told (``address_owner``)."""
+
     email = forms.EmailField(help_text="Used only to reset your password.")
     time_zone = time_zone_field()
 
@@ -20,12 +27,17 @@ class SignUpForm(UserCreationForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(identity.USERNAME_RULE)
+        username.help_text = identity.USERNAME_HELP
         # The sign-up page's script fills in the browser's zone; UTC without script.
         self.fields["time_zone"].widget.attrs["data-guess-time-zone"] = "true"
+        self.address_owner = None
 
-    def save(self, commit: bool = True):
-        user = super().save(commit=commit)
-        if commit:
+    def save(self) -> AbstractBaseUser:
+        user = super().save(commit=False)  # with its password set
+        with transaction.atomic():
+            self.address_owner = identity.save_new_account(user, self.cleaned_data["email"])
             Profile.objects.update_or_create(
                 user=user, defaults={"time_zone": self.cleaned_data["time_zone"]}
             )

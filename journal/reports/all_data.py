@@ -25,11 +25,9 @@ def build(user: AbstractBaseUser, profile: Profile) -> dict:
         "format": "crampjournal-all-data",
         "version": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
-        "account": {
-            "username": user.get_username(),
-            "email": user.email,
-            "date_joined": _iso(user.date_joined),
-        },
+        # Not the email address: an account made with another person's address has none,
+        # which would tell whoever made it that the address has an account here.
+        "account": {"username": user.get_username(), "date_joined": _iso(user.date_joined)},
         "profile": {"time_zone": profile.time_zone, "fluid_unit": profile.fluid_unit},
         "medications": [
             {

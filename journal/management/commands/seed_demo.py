@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.utils import timezone
 
+from journal import identity
 from journal.models import (
     Activity,
     BodyRegion,
@@ -512,7 +513,17 @@ def _reset_user(username: str, password: str) -> AbstractBaseUser:
     user_model = get_user_model()
     user = user_model.objects.filter(**{user_model.USERNAME_FIELD: username}).first()
     if user is None:
-        return user_model.objects.create_user(username, f"{username}@example.com", password)
+        other = user_model.objects.filter(**{f"{user_model.USERNAME_FIELD}__iexact": username})
+        if other.exists():
+            existing = other.first().get_username()
+            raise CommandError(
+                f"An account named {existing!r} exists already, and names must differ in "
+                f"more than case: use --username {existing} to refill it, or another name."
+            )
+        # An address is one account's (journal.identity): none rather than someone else's.
+        email = f"{username}@example.com"
+        email = "" if identity.address_owner(email) else email
+        return user_model.objects.create_user(username, email, password)
     user.set_password(password)
     user.is_active = True  # the point of the password is to log in with it
     user.save()
