@@ -18,3 +18,25 @@ logger_class = "crampjournal.access_log.RedactingLogger"
 # No control socket: the app needs no runtime management interface, and several
 # instances on one machine would fight over its one default path.
 control_socket_disable = True
+
+
+def _without_server_header() -> None:
+    """No "Server: gunicorn" on any answer: it tells a scanner which server to try.
+
+    gunicorn has no setting for it: Response.default_headers writes the status line and
+    the Server, Date and Connection headers. This keeps all but Server. It runs here,
+    in the master, before the workers fork, so every worker has it."""
+    from gunicorn.http.wsgi import Response
+
+    default_headers = Response.default_headers
+    if getattr(default_headers, "without_server", False):
+        return  # the config is read again on a reload (SIGHUP)
+
+    def without_server(self) -> list[str]:
+        return [line for line in default_headers(self) if not line.startswith("Server:")]
+
+    without_server.without_server = True
+    Response.default_headers = without_server
+
+
+_without_server_header()

@@ -12,17 +12,11 @@ import logging
 from django.db import transaction
 from django.http import HttpRequest
 
+# audit.client_ip is journal.client_ip's: the one place that reads the address.
+from journal.client_ip import client_ip
 from journal.models import AuditEvent, AuditKind
 
 logger = logging.getLogger("crampjournal.audit")
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The address django-axes worked out (it knows about a trusted proxy), else the
-    socket's."""
-    if request is None:
-        return None
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
 
 
 def record(

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pwd
+import re
 import secrets
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -27,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 POSTGRES_ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgres://postgres@127.0.0.1:5432")
 
 
@@ -79,6 +84,21 @@ def scratch_database(postgres: bool, workdir: Path) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# The collected static files depend on the code alone: one folder, collected by the first
+# stack of a process (compressing them all takes half a minute on a busy machine), is
+# shared by every later one and removed when the process ends.
+_STATIC = tempfile.TemporaryDirectory(prefix="cj-static-")
+
+
+def _static_root() -> Path:
+    return Path(_STATIC.name) / "static"
+
+
+def _collect_static_once(env: dict[str, str]) -> None:
+    if not (_static_root() / "staticfiles.json").exists():
+        _manage(env, "collectstatic", "--noinput")
+
+
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
@@ -107,7 +127,8 @@ def running_stack(
     threads: int = 4,
     extra_env: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
-    """Migrate a scratch database, collect static files once, start the instances."""
+    """Migrate a scratch database, collect static files (once a process), start the
+    instances."""
     with (
         tempfile.TemporaryDirectory(prefix="cj-stack-") as tmp,
         scratch_database(postgres, Path(tmp)) as database_url,
@@ -124,7 +145,7 @@ def running_stack(
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             # Plain HTTP on loopback: no TLS in front of these servers.
             "DJANGO_HTTPS": "false",
-            "DJANGO_STATIC_ROOT": str(workdir / "static"),
+            "DJANGO_STATIC_ROOT": str(_static_root()),
             "DATABASE_URL": database_url,
             "WEB_CONCURRENCY": str(workers),
             "GUNICORN_THREADS": str(threads),
@@ -134,7 +155,7 @@ def running_stack(
         env |= extra_env or {}
         _manage(env, "migrate", "--noinput")
         _manage(env, "createcachetable")
-        _manage(env, "collectstatic", "--noinput")
+        _collect_static_once(env)
         stack = Stack(database_url=database_url, env=env)
         processes = []
         try:
@@ -165,3 +186,95 @@ def running_stack(
                     process.kill()
                     process.wait()
                 handle.close()
+
+
+def render_nginx_conf(values: dict[str, str]) -> str:
+    """deploy/nginx.conf with its placeholders filled, as envsubst fills them in
+    deploy/README.md (nginx's own variables have no braces and are left alone)."""
+    text = NGINX_CONF.read_text()
+    missing = set(re.findall(r"\$\{([A-Z_]+)\}", text)) - values.keys()
+    if missing:
+        raise ValueError(f"no value for {sorted(missing)} in {NGINX_CONF}")
+    return re.sub(r"\$\{([A-Z_]+)\}", lambda match: values[match.group(1)], text)
+
+
+@contextlib.contextmanager
+def running_nginx(upstream_url: str, body_limit: int) -> Iterator[str]:
+    """The shipped nginx config in front of ``upstream_url`` (a gunicorn of
+    running_stack), on a free loopback port: a child process in the foreground with its
+    pid file, error log and temporary files in a scratch folder. Yields its URL."""
+    if NGINX is None:
+        raise RuntimeError("nginx is not installed (apt-get install nginx)")
+    with tempfile.TemporaryDirectory(prefix="cj-nginx-") as tmp:
+        prefix = Path(tmp)
+        port = free_port()
+        site = prefix / "site.conf"
+        site.write_text(f"listen 127.0.0.1:{port};\nserver_name 127.0.0.1 localhost;\n")
+        (prefix / "temp").mkdir()
+        conf = prefix / "nginx.conf"
+        conf.write_text(
+            render_nginx_conf(
+                {
+                    # The workers run as this user: as root, root (the scratch folder
+                    # is the test's own); otherwise nginx ignores the directive.
+                    "NGINX_USER": pwd.getpwuid(os.getuid()).pw_name,
+                    "NGINX_PID_FILE": str(prefix / "nginx.pid"),
+                    "NGINX_ERROR_LOG": str(prefix / "error.log"),
+                    "NGINX_TEMP_DIR": str(prefix / "temp"),
+                    "NGINX_SITE": str(site),
+                    "UPSTREAM": upstream_url.removeprefix("http://"),
+                    "CLIENT_MAX_BODY_SIZE": str(body_limit),
+                }
+            )
+        )
+        log = (prefix / "nginx.out").open("w")
+        process = subprocess.Popen(
+            [NGINX, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            try:
+                wait_until_healthy(url, process, seconds=20)
+            except RuntimeError as error:
+                raise RuntimeError(f"{error}: {(prefix / 'nginx.out').read_text()}") from None
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.close()
+
+
+@contextlib.contextmanager
+def running_redis() -> Iterator[str]:
+    """A Redis server of its own on a free loopback port, nothing kept on disk, so that
+    a stack's keys meet no one else's (the suite's, another test run's)."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="cj-redis-") as tmp:
+        process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+             "--appendonly", "no", "--dir", tmp],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                with (
+                    contextlib.suppress(OSError),
+                    socket.create_connection(("127.0.0.1", port), timeout=1) as sock,
+                ):
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        break
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server on port {port} did not start")
+                time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
