@@ -18,6 +18,13 @@ from journal.units import MAX_FLUID_ML
 
 MAX_DURATION_SECONDS = 24 * 60 * 60
 MAX_EXERCISE_MINUTES = 24 * 60
+# Free notes (episodes, check-ins): about two pages of text, far past what anyone types
+# at 3 a.m., and a bound on what one row costs the report's PDF (issue 13, finding 5).
+# Read by the forms, the CSV import and the tests.
+MAX_NOTE_LENGTH = 5_000
+# Medicines on one person's list; real lists hold a few dozen at most. Bounds the
+# report's medicines table and the flag rules that compare every cramp with every one.
+MAX_MEDICATIONS = 100
 LOCAL_FIELDS = ("local_date", "local_hour", "night_of")
 
 

@@ -1,4 +1,5 @@
-"""Share links: a random token given once to the person, kept only as its hash."""
+"""Share links: a random token given once to the person, kept only as its hash; and
+the link's PDF, kept while the report it shows is the same."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,6 +20,9 @@ DEFAULT_DAYS = 14
 MAX_DAYS = 90
 # 32 random bytes: 256 bits, far past guessing (the issue asks for at least 128).
 TOKEN_BYTES = 32
+# A link's PDF is kept in the cache (Redis or the database) this long at most, and never
+# past the link's expiry; revoking the link or deleting it (or the account) drops it.
+PDF_KEEP_SECONDS = 24 * 3600
 
 
 def token_hash(token: str) -> str:
@@ -63,3 +68,38 @@ def revoke(link: ShareLink) -> None:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+    forget_pdf(link.pk)
+
+
+# The kept PDF is served again only while the report's HTML is the same to the byte: the
+# "has the journal changed" test is the report itself. Any change that the PDF would
+# show (an episode, check-in, medicine or profile edited, added or deleted, by a form,
+# an import, the admin or a restore; a new day; a new template) changes the HTML, and
+# nothing else makes a second render. Building the HTML is the work the shared page
+# does on every opening; the render it spares is a hundred times that.
+
+
+def _pdf_key(link_id: int) -> str:
+    return f"share-pdf:{link_id}"
+
+
+def _fingerprint(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def kept_pdf(link: ShareLink, html: str) -> bytes | None:
+    """The link's PDF as made from exactly this HTML, if it is still kept."""
+    kept = cache.get(_pdf_key(link.pk))
+    if kept is not None and kept[0] == _fingerprint(html):
+        return kept[1]
+    return None
+
+
+def keep_pdf(link: ShareLink, html: str, pdf: bytes) -> None:
+    seconds = min(PDF_KEEP_SECONDS, (link.expires_at - timezone.now()).total_seconds())
+    if seconds >= 1:
+        cache.set(_pdf_key(link.pk), (_fingerprint(html), pdf), timeout=int(seconds))
+
+
+def forget_pdf(link_id: int) -> None:
+    cache.delete(_pdf_key(link_id))

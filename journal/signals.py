@@ -1,14 +1,16 @@
-"""Receivers for the sign-in signals: the session clock and the audit trail."""
+"""Receivers for the sign-in signals (the session clock and the audit trail), and for a
+share link's deletion (its kept PDF goes with it)."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from journal import audit
+from journal import audit, sharing
 from journal.middleware import SessionTimeoutMiddleware
-from journal.models import AuditKind
+from journal.models import AuditKind, ShareLink
 
 
 @receiver(user_logged_in)
@@ -45,3 +47,10 @@ def on_login_failed(sender, credentials: dict, request: HttpRequest | None = Non
 @receiver(user_locked_out)
 def on_locked_out(sender, request: HttpRequest, username: str | None = None, **kwargs) -> None:
     audit.record(AuditKind.LOCKED_OUT, _user_id(username), request)
+
+
+@receiver(post_delete, sender=ShareLink)
+def on_share_link_deleted(sender, instance: ShareLink, **kwargs) -> None:
+    # A deleted account's links go this way too: no PDF of theirs outlives them in the
+    # cache.
+    sharing.forget_pdf(instance.pk)

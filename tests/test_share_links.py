@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import ShareLink
+from journal.views.share import OPEN_LIMIT, OPENED_TOO_OFTEN
 
 
 def _make(client, **data) -> str:
@@ -106,3 +107,16 @@ def test_the_shared_range_is_fixed_at_creation(user, alice_client, make_episode)
     html = Client().get(f"/s/{token}/").content.decode()
     assert "1 Jan 2026 – 31 Jan 2026" in html
     assert 'data-summary="Episodes">1<' in html
+
+
+def test_a_link_opened_too_often_says_so_on_a_page_of_its_own(user, alice_client):
+    token = _make(alice_client)
+    clinic = Client()
+    for _ in range(OPEN_LIMIT):
+        assert clinic.get(f"/s/{token}/").status_code == HTTPStatus.OK
+    refused = clinic.get(f"/s/{token}/")
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert OPENED_TOO_OFTEN in refused.content.decode()
+    assert refused["Referrer-Policy"] == "no-referrer"
+    assert "default-src 'none'" in refused["Content-Security-Policy"]
+    assert ShareLink.objects.get(owner=user).open_count == OPEN_LIMIT

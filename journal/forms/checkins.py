@@ -5,7 +5,13 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from journal.forms.fields import FluidField, check_dates, exercise_minutes_field, yes_no_field
+from journal.forms.fields import (
+    FluidField,
+    NoteField,
+    check_dates,
+    exercise_minutes_field,
+    yes_no_field,
+)
 from journal.models import CheckIn
 
 
@@ -17,6 +23,7 @@ class CheckInForm(forms.ModelForm):
         required=False,
         widget=forms.Select(choices=[("", "No exercise today"), ("true", "Yes"), ("false", "No")]),
     )
+    notes = NoteField(widget=forms.Textarea(attrs={"rows": 2}))
     sleep_hours = forms.DecimalField(
         label="Sleep last night (hours)",
         required=False,
@@ -51,7 +58,6 @@ class CheckInForm(forms.ModelForm):
         }
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, unit: str = "ml", **kwargs) -> None:

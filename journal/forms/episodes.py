@@ -13,6 +13,7 @@ from journal.forms.fields import (
     FUTURE_TOLERANCE,
     FluidField,
     IntensityDefaultMixin,
+    NoteField,
     OwnChoicesField,
     check_dates,
     exercise_minutes_field,
@@ -80,6 +81,7 @@ class EpisodeForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    notes = NoteField(widget=forms.Textarea(attrs={"rows": 3}))
 
     class Meta:
         model = Episode
@@ -114,7 +116,6 @@ class EpisodeForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
             "medications_taken": forms.CheckboxSelectMultiple,
-            "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, unit: str = "ml", **kwargs) -> None:

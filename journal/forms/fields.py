@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import forms
 
-from journal.models import MAX_EXERCISE_MINUTES
+from journal.models import MAX_EXERCISE_MINUTES, MAX_NOTE_LENGTH
 from journal.timezones import time_zone_names
 from journal.units import from_ml, max_in_unit, to_ml
 
@@ -112,6 +112,29 @@ def exercise_minutes_field(label: str = "Exercise minutes") -> forms.IntegerFiel
             "max_value": "A day has 1440 minutes; enter at most 1440.",
         },
     )
+
+
+class NoteField(forms.CharField):
+    """Free notes, at most MAX_NOTE_LENGTH characters, counted as the person sees them.
+
+    Browsers send each line break as CRLF but count it as one character, so the breaks
+    are made LF before counting: a note the textarea accepted is never refused here.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            required=False,
+            max_length=MAX_NOTE_LENGTH,
+            error_messages={
+                "max_length": f"Notes can be at most {MAX_NOTE_LENGTH} characters "
+                "(these have %(show_value)d). Shorten them and save again.",
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value) -> str:
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class OwnChoicesField(forms.ModelMultipleChoiceField):

@@ -3,7 +3,12 @@ from __future__ import annotations
 from django import forms
 
 from journal.forms.fields import check_dates
-from journal.models import Medication
+from journal.models import MAX_MEDICATIONS, Medication
+
+FULL_LIST = (
+    f"Your list already holds {MAX_MEDICATIONS} medicines, the most it can. "
+    "Remove some you no longer take before adding another."
+)
 
 
 class MedicationForm(forms.ModelForm):
@@ -25,4 +30,8 @@ class MedicationForm(forms.ModelForm):
         started, stopped = cleaned.get("started_on"), cleaned.get("stopped_on")
         if started and stopped and stopped < started:
             self.add_error("stopped_on", "The stop date can't be before the start date.")
+        # A new medicine only: one on a full list can still be edited.
+        listed = Medication.objects.for_user(self.instance.owner)
+        if self.instance.pk is None and listed.count() >= MAX_MEDICATIONS:
+            raise forms.ValidationError(FULL_LIST)
         return cleaned

@@ -10,11 +10,20 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models.functions import Substr
 
 from journal import flags, stats
 from journal.dashboard import headlines
-from journal.models import Activity, Episode, Medication, MedicationKind, Side
+from journal.models import (
+    MAX_MEDICATIONS,
+    MAX_NOTE_LENGTH,
+    Activity,
+    Episode,
+    Medication,
+    MedicationKind,
+    Side,
+)
 from journal.reports import svg
 from journal.stats import Period
 
@@ -29,6 +38,11 @@ CRAMP_LINKED = (
 )
 # The days before and after a medicine's start whose cramps are compared.
 MEDICATION_WINDOW_DAYS = 30
+# The episode list's ceiling: the most recent this many of the period. Each row is work
+# for the PDF (about 8 ms a row, and several seconds more per hundred long notes: see
+# bench/report.py), no clinician reads a thousand rows, and the CSV export has every
+# one; the report says so when it cuts. The HTML page and the PDF both read it here.
+MAX_EPISODES = 1_000
 REST = (Activity.ASLEEP, Activity.RESTING, Activity.SITTING)
 EXERCISE = (Activity.EXERCISING, Activity.AFTER_EXERCISE)
 
@@ -58,8 +72,11 @@ def _share(part: int, whole: int) -> float | None:
 def medication_rows(
     user: AbstractBaseUser, first: dt.date | None, today: dt.date
 ) -> list[MedicationRow]:
-    """The medication list with cramp counts around each start: two queries."""
-    medications = list(Medication.objects.for_user(user).order_by("started_on", "name"))
+    """The medication list (at most MAX_MEDICATIONS) with cramp counts around each
+    start: two queries, whatever the size of the journal."""
+    medications = list(
+        Medication.objects.for_user(user).order_by("started_on", "name")[:MAX_MEDICATIONS]
+    )
     window = dt.timedelta(days=MEDICATION_WINDOW_DAYS)
     counts: dict[str, int] = {}
     dated = [m for m in medications if m.started_on]
@@ -108,11 +125,8 @@ def build(
     rest = sum(current.activities.get(a, 0) for a in REST)
     exercise = sum(current.activities.get(a, 0) for a in EXERCISE)
     minimum = stats.setting("INSIGHT_MIN_DAYS")
-    episodes = (
-        stats.episodes_in(user, period)
-        .order_by("started_at", "pk")
-        .prefetch_related("triggers", "symptoms", "reliefs", "medications_taken")
-    )
+    episodes = listed_episodes(user, period, options)
+    medications = medication_rows(user, first, today)
     records_before = first is not None and first < period.start
     return {
         "options": options,
@@ -129,13 +143,35 @@ def build(
         "exercise_share": _share(exercise, current.episodes),
         "regions": [_region_text(region) for region in where.regions],
         "flags": flags.evaluate(flags.load(user, period, first)),
-        "medications": medication_rows(user, first, today),
+        "medications": medications,
+        # Only a list made before the limit (or in the admin) can be longer.
+        "medications_left_out": (
+            Medication.objects.for_user(user).count() - len(medications)
+            if len(medications) == MAX_MEDICATIONS
+            else 0
+        ),
         "reliefs": stats.reliefs(user, period),
         "triggers": stats.triggers(user, period) if current.episodes >= minimum else None,
         "minimum_episodes": minimum,
         "episodes": episodes,
+        "episodes_left_out": current.episodes - len(episodes),
+        "max_episodes": MAX_EPISODES,
+        "note_limit": MAX_NOTE_LENGTH,
         "charts": charts(stats.weekly(user, period), where.hours, current),
     }
+
+
+def listed_episodes(user: AbstractBaseUser, period: Period, options: Options) -> list[Episode]:
+    """The period's most recent MAX_EPISODES episodes, oldest first, with what the list
+    shows of them. Notes are read only when chosen, and then only as much as a note may
+    hold (``report_notes``): a longer one, kept from before the limit, is cut."""
+    episodes = stats.episodes_in(user, period).defer("notes")
+    if options.include_notes:
+        episodes = episodes.annotate(report_notes=Substr("notes", 1, MAX_NOTE_LENGTH + 1))
+    listed = list(episodes.order_by("-started_at", "-pk")[:MAX_EPISODES])
+    listed.reverse()
+    prefetch_related_objects(listed, "symptoms", "reliefs")
+    return listed
 
 
 def charts(weekly: list[dict], hours: list[int], summary: stats.Summary) -> list:

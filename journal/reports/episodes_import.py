@@ -3,6 +3,12 @@
 All or nothing: every row is checked first, and one bad row means nothing is imported;
 the person gets every bad row with its line number and what is wrong with it. A row
 whose id is already in the journal is skipped, so importing a file twice adds nothing.
+
+Its cost is bounded (issue 13, finding 5): at most MAX_BYTES and MAX_ROWS per file, read
+as a stream (no decoded copy of the whole file), every value made ready before the
+transaction, and written in a few statements (COPY on PostgreSQL, many rows to an INSERT
+elsewhere), so that the transaction, whose write lock on SQLite every other person's
+writes wait for, is short: bench/report.py measures it at the ceiling.
 """
 
 from __future__ import annotations
@@ -11,18 +17,27 @@ import csv
 import datetime as dt
 import io
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from journal.models import (
     MAX_DURATION_SECONDS,
     MAX_EXERCISE_MINUTES,
+    MAX_MEDICATIONS,
+    MAX_NOTE_LENGTH,
     Activity,
     BodyRegion,
     Episode,
+    EpisodeRelief,
+    EpisodeSymptom,
+    EpisodeTrigger,
     ExerciseIntensity,
     Medication,
     MedicationKind,
@@ -34,10 +49,13 @@ from journal.models import (
     local_fields,
 )
 from journal.reports.episodes_csv import HEADER, unescape_cell
-from journal.services import EpisodePlan, bulk_create_episode_details
+from journal.services import EpisodePlan
 from journal.units import MAX_FLUID_ML
 
-MAX_BYTES = 5 * 1024 * 1024
+# Its home is the settings: the request body limit is derived from it.
+MAX_BYTES = settings.IMPORT_MAX_BYTES
+# Rows in one file: more than anyone's journal holds (ten years at five cramps a
+# day), and what one import may cost; bench/report.py measures a file of this many.
 MAX_ROWS = 20_000
 REQUIRED = ("started_at", "body_region", "side", "intensity")
 # What a text field holds at most, as in the models.
@@ -69,10 +87,16 @@ class Problem(ValueError):
     """A cell that cannot be read; its message is shown to the person."""
 
 
+@cache
+def _allowed(choices: type) -> frozenset[str]:
+    # ``choices.values`` builds a new list on every call: a third of the reading time.
+    return frozenset(choices.values)
+
+
 def _choice(value: str, choices: type, column: str, blank: bool = False) -> str:
     if value == "" and blank:
         return ""
-    if value not in choices.values:
+    if value not in _allowed(choices):
         allowed = ", ".join(choices.values)
         raise Problem(f"{column}: “{value}” is not one of {allowed}.")
     return value
@@ -119,6 +143,9 @@ def _started_at(value: str, zone: ZoneInfo) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
+_EFFECTS = frozenset(str(v) for v in ReliefEffect.values)
+
+
 def _reliefs(value: str) -> dict[str, int]:
     reliefs: dict[str, int] = {}
     for part in [p for p in value.split(";") if p] if value else []:
@@ -128,7 +155,7 @@ def _reliefs(value: str) -> dict[str, int]:
         _choice(measure, ReliefMeasure, "relief")
         if measure in reliefs:
             raise Problem(f"relief: {measure} is listed twice.")
-        if effect not in {str(v) for v in ReliefEffect.values}:
+        if effect not in _EFFECTS:
             raise Problem(f"relief: the effect of {measure} should be 0, 1 or 2.")
         reliefs[measure] = int(effect)
     return reliefs
@@ -208,6 +235,10 @@ def _row(cells: dict[str, str], zone: ZoneInfo) -> tuple[Row | None, list[str]]:
     )
     if len(episode.exercise_type) > MAX_EXERCISE_TYPE:
         problems.append(f"exercise_type: longer than {MAX_EXERCISE_TYPE} characters.")
+    if len(episode.notes) > MAX_NOTE_LENGTH:
+        problems.append(
+            f"notes: {len(episode.notes)} characters; notes can be at most {MAX_NOTE_LENGTH}."
+        )
     plan = EpisodePlan(
         episode=episode,
         triggers=read(_choices, get["triggers"], Trigger, "triggers") or [],
@@ -220,24 +251,37 @@ def _row(cells: dict[str, str], zone: ZoneInfo) -> tuple[Row | None, list[str]]:
     return Row(plan, names), []
 
 
-def _text(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise Problem(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Problem("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.") from None
+NOT_UTF8 = "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+
+
+def _rows(data: bytes) -> csv.DictReader:
+    """The file's rows, decoded as they are read: the file is never held twice."""
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    return csv.DictReader(text)
 
 
 def import_episodes(user: AbstractBaseUser, data: bytes, zone: ZoneInfo) -> Result:
     """Check every row; import them all if every one is good, else none."""
     result = Result()
-    try:
-        text = _text(data)
-    except Problem as problem:
-        result.file_error = str(problem)
+    if len(data) > MAX_BYTES:
+        result.file_error = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."
         return result
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = _rows(data)
+    try:
+        rows = _read(reader, zone, result)
+    except UnicodeDecodeError:
+        result.file_error = NOT_UTF8
+        return result
+    except csv.Error as error:
+        result.file_error = f"Line {reader.line_num} cannot be read as CSV: {error}."
+        return result
+    if result.ok:
+        _save(user, rows, zone, result)
+    return result
+
+
+def _read(reader: csv.DictReader, zone: ZoneInfo, result: Result) -> list[Row]:
+    """Every good row, with every bad one and any problem with the file in ``result``."""
     columns = reader.fieldnames or []
     unknown = [c for c in columns if c not in HEADER]
     missing = [c for c in REQUIRED if c not in columns]
@@ -250,58 +294,141 @@ def import_episodes(user: AbstractBaseUser, data: bytes, zone: ZoneInfo) -> Resu
         result.file_error = "The first line must name the columns of a CrampJournal export" + (
             f" ({'; '.join(parts)})." if parts else "."
         )
-        return result
+        return []
     rows: list[Row] = []
     seen: set[uuid.UUID] = set()
-    try:
-        for cells in reader:
-            if len(rows) + len(result.errors) >= MAX_ROWS:
-                result.file_error = f"The file has more than {MAX_ROWS:,} rows; split it."
-                return result
-            if None in cells:
-                result.errors.append(RowError(reader.line_num, ["more cells than columns."]))
-                continue
-            row, problems = _row(cells, zone)
-            if row and row.plan.episode.uid in seen:
-                problems = ["id: the same id is on an earlier line."]
-            if problems:
-                result.errors.append(RowError(reader.line_num, problems))
-            else:
-                seen.add(row.plan.episode.uid)
-                rows.append(row)
-    except csv.Error as error:
-        result.file_error = f"Line {reader.line_num} cannot be read as CSV: {error}."
-        return result
-    if result.errors:
-        return result
-    _save(user, rows, zone, result)
-    return result
+    for cells in reader:
+        if len(rows) + len(result.errors) >= MAX_ROWS:
+            result.file_error = (
+                f"The file has more than {MAX_ROWS:,} rows, the most one import takes. "
+                "Split it into smaller files and import each."
+            )
+            return []
+        if None in cells:
+            result.errors.append(RowError(reader.line_num, ["more cells than columns."]))
+            continue
+        row, problems = _row(cells, zone)
+        if row and row.plan.episode.uid in seen:
+            problems = ["id: the same id is on an earlier line."]
+        if problems:
+            result.errors.append(RowError(reader.line_num, problems))
+        else:
+            seen.add(row.plan.episode.uid)
+            rows.append(row)
+    return rows
 
 
-@transaction.atomic
+# Every column of an episode row but its id, in the order _episode_values gives them.
+_EPISODE_FIELDS = [f for f in Episode._meta.concrete_fields if not f.primary_key]
+
+
+def _episode_values(episode: Episode, db: BaseDatabaseWrapper) -> list:
+    """The row's values as the database takes them, as bulk_create would make them."""
+    return [f.get_db_prep_save(f.pre_save(episode, add=True), db) for f in _EPISODE_FIELDS]
+
+
+def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Many rows into one table: COPY on PostgreSQL, elsewhere as many rows to an INSERT
+    as the database takes. bulk_create compiles every value of every batch again (most
+    of its time at 20,000 rows); on PostgreSQL executemany sends a row at a time, and a
+    long VALUES list costs psycopg more to parse than the server to insert."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
+    if connection.vendor == "postgresql":
+        sql = f"COPY {table} ({names}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    one = f"({', '.join(['%s'] * len(columns))})"
+    # SQLite's limit is 999 values a statement (Django's safe figure); PostgreSQL's 65,535.
+    per_statement = max(1, (connection.features.max_query_params or 65_535) // len(columns))
+    per_statement = min(per_statement, 1_000)
+    rows = list(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join([one] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {values}",
+                [value for row in chunk for value in row],
+            )
+
+
 def _save(user: AbstractBaseUser, rows: list[Row], zone: ZoneInfo, result: Result) -> None:
-    existing = set(
-        Episode.objects.for_user(user)
-        .filter(uid__in=[r.plan.episode.uid for r in rows])
-        .values_list("uid", flat=True)
-    )
-    new = [r for r in rows if r.plan.episode.uid not in existing]
-    result.skipped = len(rows) - len(new)
-    medications = {m.name.casefold(): m for m in Medication.objects.for_user(user)}
-    for row in new:
-        for name in row.medication_names:
-            if name.casefold() not in medications:
-                # The CSV carries names only; a medicine missing from the list is added
-                # (kind "other", no dates) so the episode keeps what was taken.
-                medications[name.casefold()] = Medication.objects.create(
-                    owner=user, name=name, kind=MedicationKind.OTHER
-                )
-                result.medications_added.append(name)
-        row.plan.medications = [medications[n.casefold()] for n in row.medication_names]
+    # Everything that needs no database is done before the transaction, which on
+    # SQLite holds the one write lock.
+    for row in rows:
         episode = row.plan.episode
         episode.owner = user
         for name, value in local_fields(episode.started_at, zone).items():
             setattr(episode, name, value)
-    Episode.objects.bulk_create([row.plan.episode for row in new])
-    bulk_create_episode_details(row.plan for row in new)
+    # The connection itself, not django.db.connection: that proxy looks the connection up
+    # again on each use, which was half the time of making 400,000 values.
+    db = connections[DEFAULT_DB_ALIAS]
+    values = [_episode_values(row.plan.episode, db) for row in rows]
+    with transaction.atomic():
+        existing = set(Episode.objects.for_user(user).values_list("uid", flat=True))
+        new = [
+            (row, v)
+            for row, v in zip(rows, values, strict=True)
+            if row.plan.episode.uid not in existing
+        ]
+        result.skipped = len(rows) - len(new)
+        medications = _medications(user, [row for row, _ in new], result)
+        if not result.ok:
+            return
+        _insert(Episode, [f.column for f in _EPISODE_FIELDS], (v for _, v in new))
+        ids = dict(Episode.objects.for_user(user).values_list("uid", "pk"))
+        plans = [(ids[row.plan.episode.uid], row) for row, _ in new]
+        _insert(
+            EpisodeTrigger,
+            ["episode_id", "trigger"],
+            ((pk, t) for pk, r in plans for t in r.plan.triggers),
+        )
+        _insert(
+            EpisodeSymptom,
+            ["episode_id", "symptom"],
+            ((pk, s) for pk, r in plans for s in r.plan.symptoms),
+        )
+        _insert(
+            EpisodeRelief,
+            ["episode_id", "measure", "effect"],
+            ((pk, m, e) for pk, r in plans for m, e in r.plan.reliefs.items()),
+        )
+        _insert(
+            Episode.medications_taken.through,
+            ["episode_id", "medication_id"],
+            (
+                (pk, medications[name.casefold()].pk)
+                for pk, r in plans
+                for name in r.medication_names
+            ),
+        )
     result.imported = len(new)
+
+
+def _medications(user: AbstractBaseUser, rows: list[Row], result: Result) -> dict[str, Medication]:
+    """The person's medicines by folded name, with those the rows name added (kind
+    "other", no dates: the CSV carries names only, and the episode keeps what was taken).
+    More than the list may hold is a problem with the file."""
+    medications = {m.name.casefold(): m for m in Medication.objects.for_user(user)}
+    missing: dict[str, str] = {}
+    for row in rows:
+        for name in row.medication_names:
+            if name.casefold() not in medications:
+                missing.setdefault(name.casefold(), name)
+    if len(medications) + len(missing) > MAX_MEDICATIONS:
+        result.file_error = (
+            f"The file names {len(missing)} medicines that are not on your medication list; "
+            f"with them it would hold more than {MAX_MEDICATIONS}, the most it can. "
+            "Remove the ones you no longer take from the list, or from the file."
+        )
+        return medications
+    added = Medication.objects.bulk_create(
+        Medication(owner=user, name=name, kind=MedicationKind.OTHER) for name in missing.values()
+    )
+    medications |= {m.name.casefold(): m for m in added}
+    result.medications_added = [m.name for m in added]
+    return medications

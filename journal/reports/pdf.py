@@ -1,7 +1,25 @@
-"""HTML to PDF with WeasyPrint, fetching nothing but the project's own static files."""
+"""HTML to PDF with WeasyPrint: in a child process with hard limits on its time and
+memory, at most one at a time per person and a few at once site-wide, fetching nothing
+but the project's own static files.
+
+A page costs WeasyPrint a tenth of a second (text) to half a second (a table), and what
+a person controls (the range; up to clinician.MAX_EPISODES episodes, with notes of up to
+MAX_NOTE_LENGTH characters) can ask for a thousand pages. So the render runs where it
+can be stopped: ``python -m journal.reports.pdf_child``, which limits its own address
+space and CPU time before it imports WeasyPrint, and is killed when the wall-clock limit
+passes (no preexec_fn: the servers are threaded). Starting it costs a second or two of
+the limit (Python, Django, WeasyPrint's libraries); bench/report.py measures it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import math
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -9,13 +27,39 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 
+from journal import ratelimit
+from journal.reports.pdf_child import OUT_OF_MEMORY
+
+logger = logging.getLogger(__name__)
+
 # A base URL that names no real host: every relative link in the report resolves under
 # it, and the fetcher below serves only static files from there.
 BASE_URL = "https://report.crampjournal.invalid/"
+# A render's place is held a little longer than the render may take, so that a place
+# whose server died is freed soon, and a live one never before it is given back.
+LEASE_MARGIN_SECONDS = 30
+# The "at once" counters (journal.ratelimit.slot): one per person, one for the site.
+SITE_KEY = "pdf-render:site"
+
+
+def person_key(owner_id: int) -> str:
+    return f"pdf-render:{owner_id}"
 
 
 class BlockedFetch(ValueError):
     """The PDF asked for something that is not one of the project's static files."""
+
+
+class TooLarge(Exception):
+    """The render passed its time or memory limit and was stopped."""
+
+
+class Busy(Exception):
+    """No place to render now: the person's one is taken, or all of the site's."""
+
+    def __init__(self, site_wide: bool) -> None:
+        super().__init__("site busy" if site_wide else "person busy")
+        self.site_wide = site_wide
 
 
 def url_fetcher(url: str) -> dict:
@@ -48,8 +92,67 @@ def _collected(relative: str) -> str | None:
     return staticfiles_storage.path(relative)
 
 
-def render_pdf(html: str) -> bytes:
+def write_pdf(html: str) -> bytes:
+    """The PDF, made in this process, without limits: for the child process only."""
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
     return HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher).write_pdf()
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of ``html``, made by a child process that is stopped past
+    settings.PDF_RENDER_SECONDS or PDF_RENDER_MEMORY_MB (TooLarge then)."""
+    seconds = settings.PDF_RENDER_SECONDS
+    command = [
+        sys.executable,
+        "-m",
+        "journal.reports.pdf_child",
+        str(max(1, math.ceil(seconds))),
+        str(settings.PDF_RENDER_MEMORY_MB),
+    ]
+    try:
+        # run() kills the child when the timeout passes, and waits for it.
+        done = subprocess.run(
+            command,
+            input=html.encode(),
+            capture_output=True,
+            timeout=seconds,
+            cwd=settings.BASE_DIR,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        logger.warning("PDF render stopped after %s s", seconds)
+        raise TooLarge(f"over {seconds} s") from None
+    if done.returncode == 0 and done.stdout.startswith(b"%PDF-"):
+        return done.stdout
+    if done.returncode == OUT_OF_MEMORY or done.returncode < 0:
+        # A signal: SIGXCPU or SIGKILL from the CPU limit, or SIGABRT/SIGSEGV from a C
+        # library that could not allocate under the memory limit.
+        why = "out of memory" if done.returncode == OUT_OF_MEMORY else _signal(done.returncode)
+        logger.warning("PDF render stopped: %s", why)
+        raise TooLarge(why)
+    # The child writes only an exception's name: its message could quote the report.
+    last = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+    raise RuntimeError(f"the PDF renderer failed with status {done.returncode}: {last[0]}")
+
+
+def _signal(returncode: int) -> str:
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+
+
+@contextlib.contextmanager
+def place(owner_id: int) -> Iterator[None]:
+    """A place for one render of this person's journal: their only one, and one of the
+    site's PDF_RENDERS_AT_ONCE. Raises Busy when either is taken."""
+    lease = settings.PDF_RENDER_SECONDS + LEASE_MARGIN_SECONDS
+    with ratelimit.slot(person_key(owner_id), 1, lease) as mine:
+        if not mine:
+            raise Busy(site_wide=False)
+        with ratelimit.slot(SITE_KEY, settings.PDF_RENDERS_AT_ONCE, lease) as ours:
+            if not ours:
+                raise Busy(site_wide=True)
+            yield

@@ -3,6 +3,7 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -64,8 +65,20 @@ def all_data_download(request: HttpRequest) -> HttpResponse:
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="A CrampJournal export, or the template filled in. UTF-8, up to 5 MB.",
+        help_text=(
+            "A CrampJournal export, or the template filled in. UTF-8, up to "
+            f"{settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB and "
+            f"{episodes_import.MAX_ROWS:,} rows."
+        ),
     )
+
+
+# An import reads and checks up to MAX_ROWS rows (seconds of work at the ceiling): a
+# person fixing a file tries a few times in an hour, a script gets no more.
+IMPORT_LIMIT, IMPORT_WINDOW_SECONDS = 10, 3600
+# One import at a time per person. The lease outlasts the largest import many times over;
+# it only matters if a server dies mid-import.
+IMPORT_LEASE_SECONDS = 300
 
 
 def import_page(request: HttpRequest) -> HttpResponse:
@@ -73,11 +86,22 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(f"import:{request.user.pk}", IMPORT_LIMIT, IMPORT_WINDOW_SECONDS):
+            return ratelimit.refused(
+                request, "Too many imports in the last hour. Try again in an hour."
+            )
         zone = zoneinfo.ZoneInfo(request.profile.time_zone)
         upload = form.cleaned_data["file"]
         # Read one byte past the limit, so a larger file is refused without reading it all.
         data = upload.read(episodes_import.MAX_BYTES + 1)
-        result = episodes_import.import_episodes(request.user, data, zone)
+        with ratelimit.slot(f"import-running:{request.user.pk}", 1, IMPORT_LEASE_SECONDS) as got:
+            if not got:
+                return ratelimit.refused(
+                    request,
+                    "An import of yours is still running. Wait until it has finished, "
+                    "then look at your episodes before importing again.",
+                )
+            result = episodes_import.import_episodes(request.user, data, zone)
         if result.ok:
             audit.record(AuditKind.IMPORT, request.user.pk, request, f"{result.imported} rows")
             messages.success(

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 from journal import audit, dashboard, ratelimit, sharing, stats
 from journal.forms.dashboard import ShareForm
 from journal.models import AuditKind, ShareLink
-from journal.reports import clinician, pdf
+from journal.reports import clinician
 from journal.stats import Period
+from journal.views import report as report_views
 
 # A shared report may be opened often (a clinic's staff), but not hammered.
 OPEN_LIMIT, OPEN_WINDOW_SECONDS = 60, 60
+OPENED_TOO_OFTEN = "This link was opened very often in the last minute. Try again in a minute."
 
 
 @never_cache
@@ -59,7 +61,8 @@ def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
         status = 404 if link is None else 410
         return _private(render(request, "share/invalid.html", status=status))
     if not ratelimit.allow(f"share-open:{link.pk}", OPEN_LIMIT, OPEN_WINDOW_SECONDS):
-        return HttpResponse("Too many requests. Try again in a minute.", status=429)
+        context = {"message": OPENED_TOO_OFTEN}
+        return _private(render(request, "share/busy.html", context, status=429))
     sharing.record_open(link)
     audit.record(AuditKind.SHARE_OPENED, link.owner_id, request, f"link {link.pk}")
     return link
@@ -93,11 +96,23 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The shared report as a PDF: the kept one while the report is unchanged, else a
+    new one, made under the owner's limits (rate, one at a time) as well as the link's
+    and the site's; anyone holding a link spends the owner's PDFs, not more."""
     link = _open(request, token)
     if isinstance(link, HttpResponse):
         return link
     html = render_to_string("report/pdf.html", _content(link), request=request)
-    response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
-    filename = f"crampjournal-report-{link.start:%Y-%m-%d}-to-{link.end:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _private(response)
+    data = sharing.kept_pdf(link, html)
+    if data is None:
+        if not report_views.pdf_allowed(link.owner_id):
+            context = {"message": report_views.TOO_MANY}
+            return _private(render(request, "share/busy.html", context, status=429))
+        too_large = {"base": "share/standalone.html", "token": token, "notes": link.include_notes}
+        data = report_views.render_or_refuse(
+            request, link.owner_id, html, "share/busy.html", too_large
+        )
+        if isinstance(data, HttpResponse):
+            return _private(data)
+        sharing.keep_pdf(link, html, data)
+    return _private(report_views.attachment(data, link.start, link.end))
