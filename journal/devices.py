@@ -145,7 +145,8 @@ def paused_page(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         detail="this device" if attempt.known_device else "new devices",
     )
     context = {
+        "device_pause": True,
         "known_device": attempt.known_device,
         "window": settings.SIGNIN_FAILURE_WINDOW,
     }
-    return render(request, "registration/login_paused.html", context, status=429)
+    return render(request, "registration/locked_out.html", context, status=429)

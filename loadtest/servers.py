@@ -118,6 +118,17 @@ def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 60)
     raise RuntimeError(f"{url} did not become healthy in {seconds} s")
 
 
+def stop(process: subprocess.Popen, seconds: float) -> None:
+    """Stop a server started here: SIGTERM, and SIGKILL if it is still there after
+    ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextlib.contextmanager
 def running_stack(
     instances: int = 1,
@@ -177,14 +188,11 @@ def running_stack(
                 wait_until_healthy(url, process)
             yield stack
         finally:
+            # Every server is asked to stop before any is waited for: they stop together.
             for process, _ in processes:
                 process.terminate()
             for process, handle in processes:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+                stop(process, seconds=30)
                 handle.close()
 
 
@@ -241,12 +249,7 @@ def running_nginx(upstream_url: str, body_limit: int) -> Iterator[str]:
                 raise RuntimeError(f"{error}: {(prefix / 'nginx.out').read_text()}") from None
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, seconds=10)
             log.close()
 
 
@@ -276,5 +279,4 @@ def running_redis() -> Iterator[str]:
                 time.sleep(0.05)
             yield f"redis://127.0.0.1:{port}/0"
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            stop(process, seconds=10)
