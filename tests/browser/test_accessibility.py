@@ -550,9 +550,12 @@ def test_axe_runs_under_the_apps_policy(new_page, live_server, problems):
     assert page.evaluate("window.inlineRan") is None
     refused = list(problems)
     assert refused and all("inline" in p for p in refused), refused
-    problems.clear()  # refused, as it should be; from here on nothing may be
+    problems.clear()  # refused, as it should be; from here on nothing else may be
 
     assert page.evaluate("typeof window.axe") == "undefined"
     page.evaluate(AXE_SOURCE)
     assert page.evaluate("window.axe.version") == AXE_VERSION
     assert isinstance(axe_violations(page), list)
+    # The browser may report that same refusal again after the clear (the reports come
+    # back asynchronously); that one is expected. Anything else still fails the test.
+    problems[:] = [p for p in problems if p not in refused]
