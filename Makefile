@@ -31,6 +31,11 @@ run: $(VENV)/.installed
 # Production: gunicorn, DEBUG off, hashed and compressed static files from WhiteNoise.
 # Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (and DATABASE_URL / REDIS_URL to
 # share state between machines); see the README.
+# The reminder sender beside `make run` (another terminal): with DEBUG on the emails
+# print there. In production run it beside the web servers (docs/reminders.md).
+reminders: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py send_reminders
+
 serve: $(VENV)/.installed
 	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=false $(BIN)/python manage.py createcachetable

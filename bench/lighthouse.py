@@ -17,7 +17,7 @@ The app runs as `make serve` runs it (loadtest.servers.running_stack: gunicorn, 
 off, WhiteNoise's compressed, hashed static files, a scratch SQLite file), with a demo
 account seeded by `manage.py seed_demo` (a year of data). The script signs in once over
 HTTP and hands the session cookie to Lighthouse, so every page measured is the signed-in
-one: home (/), quick log (/episodes/quick/) and the dashboard (/patterns/, its default
+one: home (/), quick log (/episodes/quick/) and Patterns (/patterns/, its default
 range), each with the mobile preset (Lighthouse's default: a mid-range phone on slow 4G,
 simulated) and the desktop one, --runs times each.
 

@@ -7,7 +7,7 @@ Run by hand, not by the test suite:
         [--render-seconds S] [--png docs/report-page-1.png]
 
 It builds a scratch SQLite database (or uses DATABASE_URL, which must name an EMPTY
-scratch database, as for bench/dashboard.py) and measures, through the test client:
+scratch database, as for bench/patterns.py) and measures, through the test client:
 
 - year: a year with 400 episodes and 300 check-ins, range "Last 12 months": the median
   PDF download (queries, template, the renderer's child process). Target: under 3 s.
@@ -42,7 +42,7 @@ import time
 import zoneinfo
 from pathlib import Path
 
-import dashboard as base  # bench/dashboard.py: the scratch database and fake accounts
+import patterns as base  # bench/patterns.py: the scratch database and fake accounts
 
 TARGET_SECONDS = 3.0
 NOTE_WORDS = "Woke with the left calf locked, stretched it against the wall, walked it off. "
@@ -106,8 +106,8 @@ def run(args: argparse.Namespace) -> int:
 def measure_year(runs: int) -> bool:
     import pypdf
 
-    base.SPAN_DAYS = 365
-    user = base.create_account(base.AccountSpec("year", 400, 300), random.Random(1))
+    year = base.AccountSpec("year", 400, 300, span_days=365)
+    user = base.create_account(year, random.Random(1))
     data = {"range": "12m", "name": "Bench"}
     pdf_of(user, data)  # warm-up: templates, the database's caches
     seconds = []
@@ -117,7 +117,7 @@ def measure_year(runs: int) -> bool:
         seconds.append(time.perf_counter() - start)
     pages = len(pypdf.PdfReader(io.BytesIO(content)).pages)
     median = statistics.median(seconds)
-    print(f"  year      400 episodes, 300 check-ins over {base.SPAN_DAYS} days")
+    print(f"  year      400 episodes, 300 check-ins over {year.span_days} days")
     print(f"  pdf       range 12m, {pages} pages, {len(content):,} bytes")
     print(
         f"  seconds   median {median:.2f}, min {min(seconds):.2f}, max {max(seconds):.2f}"

@@ -21,7 +21,7 @@ class RedactingLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time) -> dict:
         # Imported here: this module is loaded with gunicorn's settings, before Django's.
-        from journal.client_ip import from_meta
+        from journal.accounts.client_ip import from_meta
 
         atoms = {
             key: value
@@ -29,7 +29,7 @@ class RedactingLogger(Logger):
             if not key.startswith("{")  # request and response headers
         }
         path = redact_path(environ.get("PATH_INFO", ""))
-        # Behind a proxy, the client's address rather than the proxy's (journal.client_ip).
+        # Behind a proxy, the client's address rather than the proxy's (journal.accounts.client_ip).
         atoms["h"] = from_meta(environ) or "-"
         atoms.update(U=path, q="-", f="-", a="-", u="-")
         atoms["r"] = f"{atoms['m']} {path} {atoms['H']}"

@@ -4,7 +4,7 @@ from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 
 
 class AdminConfig(DjangoAdminConfig):
-    """Django's admin, with a site that has no sign-in of its own (journal.admin_site):
+    """Django's admin, with a site that has no sign-in of its own (journal.accounts.admin_site):
     every app's models register on it, so no admin page escapes its check."""
 
-    default_site = "journal.admin_site.TwoFactorAdminSite"
+    default_site = "journal.accounts.admin_site.TwoFactorAdminSite"

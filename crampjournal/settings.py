@@ -40,7 +40,7 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the host(s) this site answers to.")
 
 INSTALLED_APPS = [
-    # Django's admin, behind the app's own sign-in and two-factor (journal.admin_site).
+    # Django's admin, behind the app's own sign-in and two-factor (journal.accounts.admin_site).
     "crampjournal.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -60,7 +60,7 @@ INSTALLED_APPS = [
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username+IP is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "journal.auth.ProfileModelBackend",
+    "journal.accounts.auth.ProfileModelBackend",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +145,7 @@ if REDIS_URL:
             "KEY_PREFIX": "crampjournal",
         }
     }
-    SESSION_ENGINE = "journal.sessions.cached_db"
+    SESSION_ENGINE = "journal.accounts.sessions.cached_db"
 else:
     CACHES = {
         "default": {
@@ -153,7 +153,7 @@ else:
             "LOCATION": "crampjournal_cache",
         }
     }
-    SESSION_ENGINE = "journal.sessions.db"
+    SESSION_ENGINE = "journal.accounts.sessions.db"
 # Messages can name health details ("numbness"), so they wait in the server-side session
 # rather than in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -170,7 +170,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # The admin: no login form of its own; it opens, through the app's sign-in, to active
-# staff with two-factor on whose sign-in passed the code step (journal.admin_site).
+# staff with two-factor on whose sign-in passed the code step (journal.accounts.admin_site).
 # DJANGO_ADMIN=false takes it away (its addresses answer 404); DJANGO_ADMIN_URL moves it
 # (a relative path ending in "/", e.g. "staff-7d2f/").
 ADMIN_ENABLED = env_bool("DJANGO_ADMIN", True)
@@ -210,6 +210,10 @@ elif DEBUG:
 else:
     EMAIL_BACKEND = "journal.mail.DisabledBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CrampJournal <noreply@localhost>")
+# A mail server that stops answering must not hold the reminder sender for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# The site's own address, for links in mail sent without a request (the reminders).
+SITE_URL = env_str("DJANGO_SITE_URL", "http://localhost:8000")
 
 # HTTPS: on whenever DEBUG is off. DJANGO_HTTPS=false serves plain HTTP (a laptop on
 # loopback, the load test); DJANGO_BEHIND_PROXY=true trusts X-Forwarded-Proto from a
@@ -217,7 +221,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CrampJournal <noreply@localh
 HTTPS = not DEBUG and env_bool("DJANGO_HTTPS", True)
 # Behind DJANGO_PROXY_HOPS reverse proxies (deploy/nginx.conf is one), each appending
 # the address it saw to X-Forwarded-For, the client's address is the entry that many
-# from the right: journal.client_ip reads it, for axes, the audit trail, the rate
+# from the right: journal.accounts.client_ip reads it, for axes, the audit trail, the rate
 # limits and the access log alike. The proxies must be the only way in.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 PROXY_HOPS = env_int("DJANGO_PROXY_HOPS", 1)
@@ -269,6 +273,26 @@ CONTENT_SECURITY_POLICY = {
 # in, whatever happens in between (journal.middleware.SessionTimeoutMiddleware).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
+# "Keep me signed in on this device" (journal.accounts.kept): such a session lasts
+# SESSION_DEVICE_DAYS from the last visit, with no idle limit, while the browser keeps
+# the device cookie it was given at that sign-in (journal.accounts.devices).
+SESSION_DEVICE_DAYS = env_int("SESSION_DEVICE_DAYS", 90)
+# Downloads, sharing and account changes need a proof (password, code, passkey) at most
+# SENSITIVE_MINUTES old, however long the session (journal.accounts.confirm).
+SENSITIVE_MINUTES = env_int("SENSITIVE_MINUTES", 10)
+if min(SESSION_IDLE_SECONDS, SESSION_COOKIE_AGE, SESSION_DEVICE_DAYS, SENSITIVE_MINUTES) < 1:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS, SESSION_DEVICE_DAYS and "
+        "SENSITIVE_MINUTES must be 1 or more."
+    )
+
+# Passkeys (WebAuthn, journal.accounts.passkeys). The relying party is this site: its
+# host name and origin are read from each request (Host is checked against
+# ALLOWED_HOSTS first) unless set here, as they should be behind a proxy that rewrites
+# Host. WEBAUTHN_ORIGINS: comma-separated, e.g. "https://cramps.example.org".
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
+WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", [])
+WEBAUTHN_RP_NAME = "CrampJournal"
 
 # Login throttling (django-axes): 5 failures for one username from one address lock
 # that pair for 15 minutes; the lock ends by itself. Attempts live in the database,
@@ -280,14 +304,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 # The address is the client's own behind a proxy too (see BEHIND_PROXY).
-AXES_CLIENT_IP_CALLABLE = "journal.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "journal.accounts.client_ip.client_ip"
 
-# Sign-in from browsers an account has not seen (journal.devices, OWASP's device
+# Sign-in from browsers an account has not seen (journal.accounts.devices, OWASP's device
 # cookies): a completed sign-in gives the browser a signed device cookie for a year.
 # SIGNIN_FAILURE_LIMIT failed sign-ins to one account within SIGNIN_FAILURE_WINDOW from
 # browsers without one pause signing in to that account from every such browser until
 # the window ends, while the owner's known browsers still sign in (each paused alone
-# after as many failures of its own). Counted in journal.ratelimit, shared by every
+# after as many failures of its own). Counted in journal.accounts.ratelimit, shared by every
 # server; beside django-axes' lock on username + address, not instead of it.
 SIGNIN_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 10)
 _signin_window_minutes = env_int("SIGNIN_FAILURE_WINDOW_MINUTES", 60)
@@ -297,6 +321,7 @@ if SIGNIN_FAILURE_LIMIT < 1 or _signin_window_minutes < 1:
     )
 SIGNIN_FAILURE_WINDOW = dt.timedelta(minutes=_signin_window_minutes)
 DEVICE_COOKIE_NAME = "__Host-device" if HTTPS else "device"
+# Renewed at each visit of a kept session, so it outlives SESSION_DEVICE_DAYS.
 DEVICE_COOKIE_AGE = dt.timedelta(days=365)
 
 # Static files: compressed, content-hashed names served by WhiteNoise when DEBUG is
@@ -306,7 +331,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "crampjournal.storage.StaticFilesStorage"
     },
 }
 
@@ -336,7 +361,7 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # The CSRF failure page, under the same Content-Security-Policy as every other page.
-CSRF_FAILURE_VIEW = "journal.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "journal.site.errors.csrf_failure"
 
 # Logs carry no health text and no secret: Django's request log names only the path
 # (4xx/5xx), with any share token or reset link replaced (crampjournal.redaction, which

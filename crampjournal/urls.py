@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from journal.views import health, install, security
+from journal.accounts.views import security
+from journal.site import health, install
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

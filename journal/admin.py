@@ -65,7 +65,7 @@ admin.site.register(EpisodeRelief)
 
 
 class AccountChangeForm(UserChangeForm):
-    """Django's form, with the app's uniqueness rules checked here (journal.identity)
+    """Django's form, with the app's uniqueness rules checked here (journal.accounts.identity)
     rather than left to the database's unique indexes, which would answer a 500."""
 
     def _taken(self, **lookup) -> bool:

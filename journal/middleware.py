@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+from journal.accounts import devices, kept, sessions, user_agents
+from journal.accounts.client_ip import client_ip
 from journal.models import Profile
 
 # The methods the app answers. No view takes PUT, PATCH or DELETE, no page needs TRACE
@@ -23,7 +25,8 @@ ALLOWED_METHODS = ("GET", "HEAD", "POST")
 
 
 class UserTimezoneMiddleware:
-    """Load the person's profile once per request and activate their time zone."""
+    """Load the person's profile once per request, set their zone on the request
+    (request.zone) and activate it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,12 +34,14 @@ class UserTimezoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             try:
-                # Usually loaded with the user already (journal.auth.ProfileModelBackend).
+                # Usually loaded with the user already (journal.accounts.auth.ProfileModelBackend).
                 request.profile = request.user.profile
             except Profile.DoesNotExist:
                 # Accounts made in the admin have no profile until their first request.
                 request.profile, _ = Profile.objects.get_or_create(user=request.user)
-            timezone.activate(zoneinfo.ZoneInfo(request.profile.time_zone))
+            # The person's zone, set once here; views read request.zone.
+            request.zone = zoneinfo.ZoneInfo(request.profile.time_zone)
+            timezone.activate(request.zone)
         else:
             timezone.deactivate()
         try:
@@ -62,40 +67,56 @@ class PrivateByDefaultMiddleware:
 
 class SessionTimeoutMiddleware:
     """Sign a person out after SESSION_IDLE_SECONDS without a request, and
-    SESSION_COOKIE_AGE after they signed in however active they are.
+    SESSION_COOKIE_AGE after they signed in however active they are; a kept session
+    (journal.accounts.kept) only after SESSION_DEVICE_DAYS without a visit.
 
     The last-seen time is written at most once a minute, so a busy session is not saved
-    on every request."""
-
-    SIGNED_IN_AT = "cj_signed_in_at"
-    SEEN_AT = "cj_seen_at"
+    on every request; a kept session's device cookie is renewed with it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    @classmethod
-    def start(cls, session) -> None:
-        session[cls.SIGNED_IN_AT] = session[cls.SEEN_AT] = time.time()
+    @staticmethod
+    def start(request: HttpRequest) -> None:
+        """At sign-in: the clocks start, and the device and address are noted for
+        Profile → Devices."""
+        session = request.session
+        session[sessions.SIGNED_IN_AT] = session[sessions.SEEN_AT] = time.time()
+        session[sessions.DEVICE_NAME] = user_agents.device_name(
+            request.META.get("HTTP_USER_AGENT", "")
+        )
+        session[sessions.ADDRESS] = client_ip(request)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        renew = None
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
-            signed_in = session.setdefault(self.SIGNED_IN_AT, now)
-            seen = session.setdefault(self.SEEN_AT, now)
-            idle = now - seen > settings.SESSION_IDLE_SECONDS
-            if idle or now - signed_in > settings.SESSION_COOKIE_AGE:
-                logout(request)  # flushes the session on the server too
-                messages.info(
-                    request,
-                    "You were signed out after a while without activity. Sign in again."
-                    if idle
-                    else "You were signed out because you signed in a long time ago. "
-                    "Sign in again.",
+            signed_in = session.setdefault(sessions.SIGNED_IN_AT, now)
+            seen = session.setdefault(sessions.SEEN_AT, now)
+            device = kept.device(request)
+            if device is not None:
+                ended = now - seen > kept.lifetime_seconds()
+                why = (
+                    f"You were signed out after {settings.SESSION_DEVICE_DAYS} days "
+                    "without a visit. Sign in again."
                 )
+            elif now - seen > settings.SESSION_IDLE_SECONDS:
+                ended = True
+                why = "You were signed out after a while without activity. Sign in again."
+            else:
+                ended = now - signed_in > settings.SESSION_COOKIE_AGE
+                why = "You were signed out because you signed in a long time ago. Sign in again."
+            if ended:
+                logout(request)  # flushes the session on the server too
+                messages.info(request, why)
             elif now - seen >= 60:
-                session[self.SEEN_AT] = now
-        return self.get_response(request)
+                session[sessions.SEEN_AT] = now
+                renew = device
+        response = self.get_response(request)
+        if renew is not None:
+            devices.renew(response, renew)
+        return response
 
 
 class StaticFilesMiddleware(WhiteNoiseMiddleware):

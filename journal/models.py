@@ -1,4 +1,8 @@
-"""The cramp journal: episodes, the person's medications, daily check-ins and profile."""
+"""The cramp journal: episodes, the person's medications, daily check-ins and profile.
+
+One module for every model of the one Django app, so the tables, their constraints and
+their migrations read in one place; that is why it runs past 400 lines.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,10 @@ from django.utils import timezone
 from journal.timezones import validate_time_zone
 from journal.units import MAX_FLUID_ML
 
+# The 0-10 pain scale of every episode: the model constraint, the forms, the slider, the
+# CSV import and every "7/10" read these two.
+INTENSITY_MIN = 0
+INTENSITY_MAX = 10
 MAX_DURATION_SECONDS = 24 * 60 * 60
 MAX_EXERCISE_MINUTES = 24 * 60
 # Free notes (episodes, check-ins): about two pages of text, far past what anyone types
@@ -159,6 +167,9 @@ class Profile(models.Model):
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     fluid_unit = models.CharField(max_length=4, choices=FluidUnit.choices, default=FluidUnit.ML)
+    # The address the person proved they read (journal.accounts.addresses). It is
+    # confirmed while it equals user.email, so changing the address unconfirms it.
+    confirmed_email = models.EmailField(blank=True)
 
     class Meta:
         constraints = [_choices_check("fluid_unit", FluidUnit, "profile_fluid_unit_valid")]
@@ -279,13 +290,24 @@ class Episode(models.Model):
         indexes = [
             # The episode list and its filters: WHERE owner = ? ORDER BY started_at.
             models.Index(fields=["owner", "started_at"], name="episode_owner_started"),
-            # Every statistic: WHERE owner = ? AND local_date BETWEEN ? AND ?.
-            models.Index(fields=["owner", "local_date"], name="episode_owner_local_date"),
+            # The median duration: read in duration order with an offset, from the index
+            # alone (no sort of every episode; local_date filters the span inside it).
+            models.Index(
+                fields=["owner", "duration_seconds", "local_date"], name="episode_owner_duration"
+            ),
+            # Every statistic: WHERE owner = ? AND local_date BETWEEN ? AND ?. The columns
+            # after local_date let episodes over time and the body and hour charts be read
+            # from the index alone, without a lookup of each row.
+            models.Index(
+                fields=["owner", "local_date", "intensity", "body_region", "side", "local_hour"],
+                name="episode_owner_day_charts",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["owner", "uid"], name="episode_uid_unique_per_owner"),
             models.CheckConstraint(
-                condition=Q(intensity__gte=0, intensity__lte=10), name="episode_intensity_0_10"
+                condition=Q(intensity__gte=INTENSITY_MIN, intensity__lte=INTENSITY_MAX),
+                name="episode_intensity_0_10",
             ),
             models.CheckConstraint(condition=Q(local_hour__lte=23), name="episode_local_hour_0_23"),
             models.CheckConstraint(
@@ -327,12 +349,6 @@ class Episode(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("episode_detail", args=[self.pk])
 
-    @property
-    def ended_at(self) -> dt.datetime | None:
-        if self.duration_seconds is None:
-            return None
-        return self.started_at + dt.timedelta(seconds=self.duration_seconds)
-
 
 class EpisodeTrigger(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="triggers")
@@ -365,12 +381,22 @@ class EpisodeSymptom(models.Model):
 
 
 class EpisodeRelief(models.Model):
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="reliefs")
+    # No index of its own: relief_episode_measure_effect below begins with it.
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="reliefs", db_index=False
+    )
     measure = models.CharField(max_length=20, choices=ReliefMeasure.choices)
     effect = models.PositiveSmallIntegerField(choices=ReliefEffect.choices)
 
     class Meta:
         ordering = ["measure"]
+        indexes = [
+            # The relief chart counts and averages effects per measure from the index
+            # alone, without reading each row.
+            models.Index(
+                fields=["episode", "measure", "effect"], name="relief_episode_measure_effect"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["episode", "measure"], name="episode_relief_once"),
             _choices_check("measure", ReliefMeasure, "episode_relief_measure_valid"),
@@ -433,7 +459,7 @@ class CheckIn(models.Model):
 
 
 class FlagKind(models.TextChoices):
-    """The consultation rules of journal.flags, one per row of the flags table."""
+    """The consultation rules of journal.patterns.flags, one per row of the flags table."""
 
     WARNING_SYMPTOMS = "warning_symptoms", "Warning symptoms"
     SEVERE_PAIN = "severe_pain", "Severe or uncontrollable pain"
@@ -469,7 +495,7 @@ class FlagReview(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            # The flags page and the dashboard: WHERE owner = ? ORDER BY created_at.
+            # The flags page and the Patterns page: WHERE owner = ? ORDER BY created_at.
             models.Index(fields=["owner", "created_at"], name="flagreview_owner_created"),
         ]
         constraints = [_choices_check("kind", FlagKind, "flagreview_kind_valid")]
@@ -480,15 +506,52 @@ class FlagReview(models.Model):
 
 class UserSession(AbstractBaseSession):
     """Django's session row plus the signed-in user's id, so that a person's sessions
-    can all be ended at once (account deletion) without decoding every session."""
+    can all be ended at once (account deletion) without decoding every session, and
+    what Profile → Devices shows of each. The columns are copied from the session's
+    own data at each save (journal.accounts.sessions.UserIdMixin); the device name and
+    address are the person's data, in their export and gone with their account."""
 
     user_id = models.BigIntegerField(null=True, db_index=True)
+    # Read from the browser's User-Agent at sign-in (ua-parser, on this machine).
+    device = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    signed_in_at = models.DateTimeField(null=True, blank=True)
+    # To the minute: journal.middleware.SessionTimeoutMiddleware writes it once a minute.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    kept = models.BooleanField(default=False)
 
     @classmethod
     def get_session_store_class(cls):
-        from journal.sessions.db import SessionStore
+        from journal.accounts.sessions.db import SessionStore
 
         return SessionStore
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential of the person's (journal.accounts.passkeys): the public key
+    only; the private key never leaves their authenticator."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    name = models.CharField(max_length=60)
+    credential_id = models.BinaryField(max_length=1023, unique=True)
+    public_key = models.BinaryField()
+    # The authenticator's counter; one that goes backwards means a cloned key.
+    sign_count = models.PositiveBigIntegerField(default=0)
+    # How the browser reaches it ("internal", "usb", "hybrid"...), given back to the
+    # browser when it is asked for, so it looks in the right place.
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ShareLink(models.Model):
@@ -549,6 +612,11 @@ class AuditKind(models.TextChoices):
     SHARE_OPENED = "share_opened", "Share link opened"
     SHARE_REVOKED = "share_revoked", "Share link revoked"
     ACCOUNT_DELETED = "account_deleted", "Account deleted"
+    CONFIRMED = "confirmed", "Confirmed it was you"
+    DEVICE_SIGNED_OUT = "device_signed_out", "A device signed out from Devices"
+    OTHERS_SIGNED_OUT = "others_signed_out", "Every other device signed out"
+    PASSKEY_ADDED = "passkey_added", "Passkey added"
+    PASSKEY_REMOVED = "passkey_removed", "Passkey removed"
 
 
 class AuditEvent(models.Model):
@@ -556,7 +624,7 @@ class AuditEvent(models.Model):
     address and a short detail such as "csv" or "link 12".
 
     ``user_id`` is a plain column, not a foreign key, so the one row recording an
-    account's deletion outlives the account (journal.audit.account_deleted)."""
+    account's deletion outlives the account (journal.accounts.audit.account_deleted)."""
 
     user_id = models.BigIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=AuditKind.choices)
@@ -574,7 +642,7 @@ class AuditEvent(models.Model):
 
 class RateCounter(models.Model):
     """A count within a time window, shared by every app server: the rate limits and the
-    "so many at once" ceilings of journal.ratelimit, when no Redis is configured.
+    "so many at once" ceilings of journal.accounts.ratelimit, when no Redis is configured.
 
     ``key`` is a SHA-256 of what is counted (it may be an address or an email), and the
     window's end is a Unix time, so one SQL statement compares and updates it atomically
@@ -592,3 +660,85 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… {self.count}"
+
+
+class ReminderKind(models.TextChoices):
+    CHECK_IN = "check_in", "Daily check-in"
+    TIMER = "timer", "Unfinished timer"
+    WEEKLY = "weekly", "Weekly patterns"
+
+
+class Reminder(models.Model):
+    """One kind of reminder email for one person: on or off, when, and the sender's
+    bookkeeping (journal.reminders). A row exists once the person has saved the page."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
+    enabled = models.BooleanField(default=False)
+    # The person's local time of day (check-in and weekly) and weekday (weekly, 0 Monday).
+    at = models.TimeField(null=True, blank=True)
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The next time it is due, in UTC; null when off or when it has no schedule (timer).
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    # Failed sends in a row; at the limit the reminder pauses until the person saves it.
+    failures = models.PositiveSmallIntegerField(default=0)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "kind"], name="reminder_once_per_kind"),
+            _choices_check("kind", ReminderKind, "reminder_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(weekday__isnull=True) | Q(weekday__lte=6), name="reminder_weekday_valid"
+            ),
+        ]
+        indexes = [
+            # The sender's minute: WHERE next_due_at <= now.
+            models.Index(fields=["next_due_at"], name="reminder_next_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.owner_id}"
+
+
+class SendState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Not needed"
+    FAILED = "failed", "Given up"
+
+
+class ReminderSend(models.Model):
+    """One reminder email, claimed before it is sent: the unique (reminder, key) row is
+    what makes any number of senders send it at most once. ``key`` is what it is for:
+    the local date of a check-in or weekly reminder, or an episode's uid for a timer."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="sends")
+    key = models.CharField(max_length=40)
+    state = models.CharField(max_length=10, choices=SendState.choices, default=SendState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When a pending send may be tried (again): backoff after a failure.
+    next_try_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The pass that claimed it: a claim is one UPDATE for a batch, and the rows bearing
+    # this mark afterwards are the ones that pass won.
+    claimed_by = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "key"], name="reminder_send_once"),
+            _choices_check("state", SendState, "reminder_send_state_valid"),
+        ]
+        indexes = [
+            # The sender's minute: WHERE state = 'pending' AND next_try_at <= now.
+            models.Index(fields=["state", "next_try_at"], name="reminder_send_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reminder} {self.key}: {self.state}"

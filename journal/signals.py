@@ -8,16 +8,20 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from journal import audit, sharing
+from journal.accounts import audit, confirm
 from journal.middleware import SessionTimeoutMiddleware
 from journal.models import AuditKind, ShareLink
+from journal.reports import sharing
 
 
 @receiver(user_logged_in)
 def on_login(sender, request: HttpRequest, user, **kwargs) -> None:
-    # The absolute and idle session limits count from this moment.
-    SessionTimeoutMiddleware.start(request.session)
-    audit.record(AuditKind.LOGIN, user.pk, request)
+    # The absolute and idle session limits count from this moment, and signing in is a
+    # proof for the actions that ask for a recent one.
+    SessionTimeoutMiddleware.start(request)
+    confirm.proved(request)
+    # How, when not with the password: "passkey" (journal.accounts.views.passkeys).
+    audit.record(AuditKind.LOGIN, user.pk, request, getattr(user, "signed_in_with", ""))
 
 
 @receiver(user_logged_out)

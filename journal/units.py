@@ -21,14 +21,3 @@ def from_ml(ml: int, unit: str) -> Decimal:
 
 def max_in_unit(unit: str) -> Decimal:
     return from_ml(MAX_FLUID_ML, unit) if unit == "floz" else Decimal(MAX_FLUID_ML)
-
-
-def format_fluid(ml: int | None, unit: str) -> str:
-    if ml is None:
-        return "not recorded"
-    if unit == "floz":
-        return f"{from_ml(ml, unit)} fl oz"
-    if ml >= 1000:
-        litres = (Decimal(ml) / 1000).quantize(Decimal("0.01")).normalize()
-        return f"{litres:f} l"
-    return f"{ml} ml"

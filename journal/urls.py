@@ -1,19 +1,11 @@
 from django.urls import path, register_converter
 
+from journal.accounts.views import account, addresses, confirm, devices, passkeys, security
 from journal.converters import IsoDateConverter
-from journal.views import (
-    account,
-    checkins,
-    dashboard,
-    episodes,
-    exports,
-    flags,
-    home,
-    medications,
-    report,
-    security,
-    share,
-)
+from journal.patterns.views import flags, patterns
+from journal.records.views import checkins, episodes, home, medications
+from journal.reminders import views as reminders
+from journal.reports.views import exports, report, share
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -22,11 +14,37 @@ urlpatterns = [
     path("accounts/signup/", account.signup, name="signup"),
     path("profile/", account.profile, name="profile"),
     path("profile/delete/", account.delete_account, name="delete_account"),
+    path("profile/reminders/", reminders.reminders_page, name="reminders"),
+    path("profile/email/", addresses.change_email, name="change_email"),
+    path("profile/email/resend/", addresses.resend_link, name="resend_confirmation"),
+    path("accounts/confirm-email/<str:token>/", addresses.confirm_email, name="confirm_email"),
+    path("reminders/stop/<str:token>/", reminders.unsubscribe, name="reminder_unsubscribe"),
     path("profile/two-factor/", security.two_factor_page, name="two_factor"),
     path("profile/two-factor/off/", security.two_factor_off, name="two_factor_off"),
     path("profile/two-factor/backup-codes/", security.backup_codes, name="backup_codes"),
     path("profile/activity/", security.activity, name="activity"),
-    path("patterns/", dashboard.dashboard_view, name="dashboard"),
+    path("profile/devices/", devices.device_list, name="devices"),
+    path(
+        "profile/devices/<str:session_id>/sign-out/",
+        devices.device_sign_out,
+        name="device_sign_out",
+    ),
+    path(
+        "profile/devices/sign-out-others/", devices.device_sign_out_others, name="sign_out_others"
+    ),
+    path("profile/passkeys/", passkeys.passkey_list, name="passkeys"),
+    path("profile/passkeys/options/", passkeys.passkey_add_options, name="passkey_add_options"),
+    path("profile/passkeys/<int:pk>/remove/", passkeys.passkey_remove, name="passkey_remove"),
+    path("accounts/confirm/", confirm.confirm_page, name="confirm"),
+    path("accounts/confirm/passkey/", passkeys.confirm_with_passkey, name="confirm_passkey"),
+    path(
+        "accounts/confirm/passkey/options/",
+        passkeys.confirm_options,
+        name="confirm_passkey_options",
+    ),
+    path("accounts/passkey/", passkeys.sign_in, name="passkey_sign_in"),
+    path("accounts/passkey/options/", passkeys.sign_in_options, name="passkey_sign_in_options"),
+    path("patterns/", patterns.patterns_page, name="patterns"),
     path("clinician/", flags.flags_page, name="flags"),
     path("report/", report.report_page, name="report"),
     path("report/pdf/", report.report_pdf, name="report_pdf"),

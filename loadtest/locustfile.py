@@ -299,8 +299,8 @@ class Person(HttpUser):
         self.page("/", "home")
 
     @task(3)
-    def dashboard(self) -> None:
-        self.page("/patterns/", "dashboard")
+    def patterns(self) -> None:
+        self.page("/patterns/", "Patterns")
 
     @task(1)
     def report(self) -> None:

@@ -63,7 +63,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 # days by default) and check-ins on about two days in three of the last CHECKIN_DAYS.
 HISTORY_EPISODES, HISTORY_DAYS, CHECKIN_DAYS = 60, 180, 30
 # The targets, printed beside the figures.
-TARGETS_MS = {"dashboard": 300, "quick log: save": 150}
+TARGETS_MS = {"Patterns": 300, "quick log: save": 150}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

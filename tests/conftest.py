@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.contrib.auth.models import User
@@ -14,9 +14,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import CheckIn, Episode, Medication, MedicationKind, Profile
-from journal.services import save_episode_details
+from journal.records.services import save_episode_details
+from tests.mail import Mailbox
+from tests.mail import smtp_server as smtp_server_running
 
 PASSWORD = "a-long-test-password-42"
+
+# A phone as Profile → Devices names it: "Chrome Mobile on Android 14, Pixel 7".
+PIXEL = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
 
 
 def pytest_report_header() -> str:
@@ -147,3 +155,14 @@ def make_full_episode(make_episode, make_medication) -> Callable[..., Episode]:
         return episode
 
     return make
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[Mailbox]:
+    """aiosmtpd on loopback, and the app sending to it over SMTP."""
+    with smtp_server_running() as (mailbox, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_ENABLED = True
+        yield mailbox

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from journal.models import FlagReview, UserSession
-from journal.services import save_episode_details
+from journal.records.services import save_episode_details
 from tests.conftest import PASSWORD
 
 
@@ -65,7 +65,7 @@ def test_deleting_an_account_leaves_nothing_of_it(
     assert not User.objects.filter(pk=user.pk).exists()
     assert set(_rows_of(user.pk).values()) == {0}
     # Every session ended, on the other device too.
-    assert phone.get(reverse("dashboard")).status_code == HTTPStatus.FOUND
+    assert phone.get(reverse("patterns")).status_code == HTTPStatus.FOUND
     # Nobody else lost anything.
     assert _rows_of(other_user.pk) == others_before
 
@@ -76,7 +76,7 @@ def test_a_wrong_password_deletes_nothing_and_says_so(user, alice_client, make_e
     assert response.status_code == HTTPStatus.OK
     assert "That is not your password. Nothing was deleted." in response.content.decode()
     assert User.objects.filter(pk=user.pk).exists()
-    assert alice_client.get(reverse("dashboard")).status_code == HTTPStatus.OK
+    assert alice_client.get(reverse("patterns")).status_code == HTTPStatus.OK
 
 
 def test_deleting_needs_a_post(alice_client, user):

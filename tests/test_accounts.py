@@ -109,7 +109,7 @@ def test_profile_time_zone_changes_how_times_are_shown(user, alice_client, make_
     profile = Profile.objects.get(user=user)
     assert (profile.time_zone, profile.fluid_unit) == ("Asia/Tokyo", "floz")
     detail = alice_client.get(reverse("episode_detail", args=[episode.pk])).content.decode()
-    assert "2 July 2026, 07:15" in detail  # 22:15 UTC is 07:15 next day in Tokyo
+    assert "Thu 2 Jul 2026, 07:15" in detail  # 22:15 UTC is 07:15 next day in Tokyo
 
 
 def test_an_account_made_in_the_admin_gets_a_profile_on_first_use(db, client_for):

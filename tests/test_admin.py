@@ -13,7 +13,7 @@ from django.urls import clear_url_caches, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import crampjournal.urls
-from journal import two_factor
+from journal.accounts import two_factor
 from journal.models import AuditEvent, AuditKind, Profile
 from tests.conftest import PASSWORD
 from tests.test_models_and_settings import _load_settings

@@ -110,7 +110,7 @@ def test_a_whole_journey_leaves_no_health_text_or_password_in_logs_or_audit(db, 
         reverse("checkin_today"), {"fluid_ml": "1500", "stretched": "on", "notes": CHECKIN_NOTE}
     )
     client.post(reverse("quick_log"), {"body_region": "calf", "side": "left", "intensity": "4"})
-    client.get(reverse("dashboard"))
+    client.get(reverse("patterns"))
     client.get(reverse("flags"))
     client.post(reverse("report"), {"range": "90d", "include_notes": "on"})
     client.get(reverse("export_episodes_csv"))

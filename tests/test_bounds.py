@@ -26,9 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from journal import ratelimit
-from journal.forms.fields import NoteField
-from journal.forms.medications import FULL_LIST
+from journal.accounts import ratelimit
+from journal.fields import NoteField
 from journal.models import (
     MAX_MEDICATIONS,
     MAX_NOTE_LENGTH,
@@ -38,9 +37,9 @@ from journal.models import (
     local_fields,
     owner_zone,
 )
-from journal.reports import clinician, episodes_import, pdf
-from journal.views import exports
-from journal.views import report as report_views
+from journal.records.forms.medications import FULL_LIST
+from journal.reports import clinician, downloads, episodes_import, pdf
+from journal.reports.views import exports
 
 EPISODE = {
     "started_at": "2026-01-05T03:00",
@@ -293,7 +292,7 @@ def test_two_pdfs_at_once_for_one_person_the_second_is_refused(user, alice_clien
         assert first  # the first PDF, still being made
         response = alice_client.post(reverse("report_pdf"), {"range": "30d"})
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
-    assert escape(report_views.ONE_AT_A_TIME) in response.content.decode()
+    assert escape(downloads.ONE_AT_A_TIME) in response.content.decode()
     # Given back: the next one is made.
     assert alice_client.post(reverse("report_pdf"), {"range": "30d"}).status_code == 200
 
@@ -305,8 +304,8 @@ def test_the_site_wide_ceiling_refuses_when_full(settings, alice_client):
             assert others.enter_context(ratelimit.slot(pdf.SITE_KEY, 2, 60))
         response = alice_client.post(reverse("report_pdf"), {"range": "30d"})
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    assert response["Retry-After"] == str(report_views.RETRY_AFTER_SECONDS)
-    assert escape(report_views.SITE_BUSY) in response.content.decode()
+    assert response["Retry-After"] == str(downloads.RETRY_AFTER_SECONDS)
+    assert escape(downloads.SITE_BUSY) in response.content.decode()
 
 
 # Share links ---------------------------------------------------------------------------
@@ -329,7 +328,7 @@ def test_share_link_pdfs_count_against_the_owner(user, alice_client, make_episod
         for token in tokens:
             response = _shared_pdf(token)
             assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
-            assert escape(report_views.ONE_AT_A_TIME) in response.content.decode()
+            assert escape(downloads.ONE_AT_A_TIME) in response.content.decode()
             assert response["Cache-Control"] == "no-store, private"
     # And the owner's PDFs a minute: a link's PDF spends one of them (a kept one none).
     key = f"report-pdf:{user.pk}"
@@ -338,11 +337,11 @@ def test_share_link_pdfs_count_against_the_owner(user, alice_client, make_episod
     assert ratelimit.count(key) == spent + 1
     assert _shared_pdf(tokens[0]).status_code == HTTPStatus.OK
     assert ratelimit.count(key) == spent + 1
-    while ratelimit.count(key) < report_views.PDF_LIMIT:
-        ratelimit.hit(key, report_views.PDF_WINDOW_SECONDS)
+    while ratelimit.count(key) < downloads.PDF_LIMIT:
+        ratelimit.hit(key, downloads.PDF_WINDOW_SECONDS)
     refused = _shared_pdf(tokens[1])
     assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
-    assert escape(report_views.TOO_MANY) in refused.content.decode()
+    assert escape(downloads.TOO_MANY) in refused.content.decode()
     own = alice_client.post(reverse("report_pdf"), {"range": "30d"})
     assert own.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
@@ -407,8 +406,8 @@ def test_a_shared_pdf_is_kept_until_the_journal_changes(
 
 
 def test_revoking_a_link_drops_its_kept_pdf(user, alice_client, make_episode):
-    from journal import sharing
     from journal.models import ShareLink
+    from journal.reports import sharing
 
     make_episode(user)
     token = _share(alice_client)

@@ -1,4 +1,4 @@
-"""Password guessing spread over many addresses (journal.devices): failures from browsers
+"""Password guessing spread over many addresses (journal.accounts.devices): failures from browsers
 new to an account count against the account as a whole and pause all such browsers,
 while the owner's known browsers (a signed device cookie) still sign in."""
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import email
 import http.client
 import io
 import logging
@@ -30,7 +29,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -39,7 +37,8 @@ from django.utils.regex_helper import normalize
 from journal.middleware import ALLOWED_METHODS
 from journal.reports.episodes_csv import EXAMPLE, HEADER
 from loadtest import journeys
-from loadtest.servers import free_port, query, running_redis, running_stack
+from loadtest.servers import query, running_redis, running_stack
+from tests.mail import smtp_server
 
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 GIB = 1024**3
@@ -90,46 +89,6 @@ def send_head(url: str, head: str, source: str | None = None) -> socket.socket:
     )
     sock.sendall(head.encode("latin-1"))
     return sock
-
-
-class Mailbox:
-    """A real SMTP server on loopback (aiosmtpd) that keeps every message's text."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd)
-        message = email.message_from_bytes(envelope.content)
-        parts = message.walk() if message.is_multipart() else [message]
-        self.messages.append(
-            "".join(
-                part.get_payload(decode=True).decode("utf-8", "replace")
-                for part in parts
-                if part.get_content_type() == "text/plain"
-            )
-        )
-        return "250 OK"
-
-    def wait_for(self, pattern: str, seconds: float = 20) -> re.Match:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            for text in self.messages:
-                if match := re.search(pattern, text):
-                    return match
-            time.sleep(0.1)
-        raise AssertionError(f"no email matching {pattern!r} in {self.messages!r}")
-
-
-@contextlib.contextmanager
-def smtp_server() -> Iterator[tuple[Mailbox, int]]:
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield mailbox, port
-    finally:
-        controller.stop()
 
 
 @contextlib.contextmanager

@@ -1,4 +1,4 @@
-"""The eight flag rules of journal.flags, each at, just under and just over its threshold.
+"""The eight flag rules of journal.patterns.flags, each at, just under and just over its threshold.
 
 Every case is built in the database and read back through flags.load, as the flags page
 reads it. Dates are counted back from Tuesday 30 June 2026; the person lives in UTC
@@ -12,8 +12,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from journal import flags
-from journal.flags import Level
 from journal.models import (
     Episode,
     EpisodeSymptom,
@@ -24,21 +22,27 @@ from journal.models import (
     Symptom,
     local_fields,
 )
-from journal.stats import Period
+from journal.patterns import flags
+from journal.patterns.flags import Level
+from journal.patterns.stats import Period
 
 UTC = zoneinfo.ZoneInfo("UTC")
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 END = dt.date(2026, 6, 30)
 PERIOD = Period(END - dt.timedelta(days=89), END, UTC)  # the 90 days flags.current reads
 FIRST_DAY = dt.date(2026, 1, 1)  # the person's first record, long before any window
-GUIDES = {"000_9ceedf01eea96f95.txt", "003_a0f224a8da8a6d70.txt"}
+# The guidance documents, by the titles shared/guidance/README.md gives them.
+GUIDES = {
+    "Hamstring cramps: relief, causes and prevention",
+    "Muscle spasms and cramps: what can I do?",
+}
 SOON = {FlagKind.WARNING_SYMPTOMS, FlagKind.SEVERE_PAIN, FlagKind.LONG_LASTING}
 WARNING = ["weakness", "numbness", "swelling", "redness", "skin_changes"]
 # Each rule's threshold, as its rule text must put it in words.
 RULE_WORDS = {
     FlagKind.WARNING_SYMPTOMS: ("Any episode", "weakness, numbness", "skin changes"),
     FlagKind.SEVERE_PAIN: ("Any episode at 8/10 or more", "could not be controlled"),
-    FlagKind.LONG_LASTING: ("Any episode lasting more than 10 minutes",),
+    FlagKind.LONG_LASTING: ("Any episode lasting more than 10 min.",),
     FlagKind.FREQUENT: ("3 or more episodes within 7 days", "6 or more within 30 days"),
     FlagKind.RISING: ("At least 4 episodes in the last 28 days", "1.5 times or more"),
     FlagKind.PERSISTING: ("4 or more episodes within 14 days", "at least 14 of the 28 days"),
@@ -67,7 +71,7 @@ def check_flag(flag, kind: FlagKind, episodes) -> None:
     assert sorted(flag.episode_ids) == sorted(e.pk for e in episodes)
     assert flag.level == (Level.SOON if kind in SOON else Level.NEXT_VISIT)
     assert all(words in flag.rule for words in RULE_WORDS[kind]), flag.rule
-    assert flag.sources and all(s.document in GUIDES and s.says for s in flag.sources)
+    assert flag.sources and all(s.document.title in GUIDES and s.says for s in flag.sources)
     assert flag.title and flag.explanation and flag.finding
 
 
@@ -248,7 +252,7 @@ def test_rising_window_edges(user, cramp, recent, before, raised):
     episodes = [cramp(days) for days in recent]
     for days in before:
         cramp(days)
-    # A one-week period, as on the dashboard: the rule still reads the 8 weeks behind it.
+    # A one-week period, as on the Patterns page: the rule still reads the 8 weeks behind it.
     flag = flags.rising(journal(user, period=Period(ago(6), END, UTC)))
     if raised:
         check_flag(flag, FlagKind.RISING, episodes)

@@ -1,7 +1,7 @@
 """With seed_demo data, the flags shown are exactly what the rules say of that data.
 
 Each flag is checked against the journal read a second, independent way: plain ORM
-queries written from the rule's words, not from journal.flags' code.
+queries written from the rule's words, not from journal.patterns.flags' code.
 """
 
 import datetime as dt
@@ -13,8 +13,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Q
 
-from journal import flags, stats
 from journal.models import CheckIn, Episode, Medication
+from journal.patterns import flags, stats
 
 UNTIL = dt.date(2025, 6, 30)
 LONDON = zoneinfo.ZoneInfo("Europe/London")

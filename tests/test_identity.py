@@ -1,4 +1,4 @@
-"""Who an account is (journal.identity): one account per email address and per username
+"""Who an account is (journal.accounts.identity): one account per email address and per username
 whatever the case, ASCII usernames, sign-up and password reset that tell a stranger
 nothing about an address and cannot be turned against its owner, and no mail at all (no
 reset links printed to a server's log) where no mail server is set up."""
@@ -20,8 +20,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journal import identity
-from journal.views.security import RESET_EMAILS_PER_ADDRESS, RESET_LIMIT
+from journal.accounts import identity
+from journal.accounts.views.security import RESET_EMAILS_PER_ADDRESS, RESET_LIMIT
 from tests.conftest import PASSWORD, can_sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,8 +103,11 @@ def test_sign_up_with_a_taken_address_looks_the_same_and_tells_its_owner(user):
     assert User.objects.get(username="bea").email == "bea@example.com"
     assert User.objects.get(username="carl").email == ""
     assert can_sign_in("carl", PASSWORD)
-    # The owner is told, at the address the account holds, and nobody else is mailed.
-    [notice] = mail.outbox
+    # The new address gets its confirmation link; the owner of the taken one is told,
+    # at the address the account holds; nobody else is mailed.
+    confirmation, notice = mail.outbox
+    assert confirmation.to == ["bea@example.com"]
+    assert "/accounts/confirm-email/" in confirmation.body
     assert notice.to == ["alice@example.com"]
     body = notice.body
     assert "alice" in body
@@ -381,37 +384,10 @@ def test_a_production_server_without_email_prints_no_reset_link_and_says_so(tmp_
     assert "owner@example.com" not in printed
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """aiosmtpd on loopback, and the app sending to it over SMTP."""
-    from aiosmtpd.controller import Controller
-
-    from loadtest.servers import free_port
-
-    class Collect:
-        def __init__(self) -> None:
-            self.messages: list[str] = []
-
-        async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
-            self.messages.append(envelope.content.decode("utf-8", "replace"))
-            return "250 OK"
-
-    handler = Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = False
-    try:
-        yield handler.messages
-    finally:
-        controller.stop()
-
-
 def test_with_a_mail_server_the_notice_and_a_working_reset_link_arrive_by_smtp(user, smtp_server):
     assert _sign_up(Client(), "copycat", "ALICE@example.com").url == reverse("home")
     assert _reset("alice@example.com").url == reverse("password_reset_done")
-    notice, reset = smtp_server
+    notice, reset = smtp_server.raw
     assert "To: alice@example.com" in notice and "To: alice@example.com" in reset
     assert "It already belongs to your account alice" in " ".join(notice.split())
     link = re.search(r"http://testserver(/accounts/reset/\S+)", reset).group(1)

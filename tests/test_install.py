@@ -9,7 +9,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from journal.views.install import THEME_COLOUR
+from journal.palette import THEME_COLOUR
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_every_page_links_the_manifest_and_the_theme_colour(client, django_user_
 
 def test_no_service_worker_anywhere():
     """A service worker would cache pages, and those pages are health data."""
-    sources = [*ROOT.glob("static/js/*.js"), *ROOT.glob("templates/**/*.html")]
+    sources = [*ROOT.glob("static/js/**/*.js"), *ROOT.glob("templates/**/*.html")]
     assert sources
     for source in sources:
         assert "serviceWorker" not in source.read_text(), source

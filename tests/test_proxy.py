@@ -1,5 +1,5 @@
 """Behind a reverse proxy: the client's own address reaches the lockouts, the audit trail
-and the rate limits (journal.client_ip), never the proxy's and never a forged one.
+and the rate limits (journal.accounts.client_ip), never the proxy's and never a forged one.
 
 The first tests go through the Django test client as the proxy would call the app
 (REMOTE_ADDR the proxy's, X-Forwarded-For appended by it); the last ones start the

@@ -18,9 +18,9 @@ import requests
 import time_machine
 from django.db import connection
 
-from journal import ratelimit
-from journal.views import exports
-from journal.views.share import OPEN_LIMIT
+from journal.accounts import ratelimit
+from journal.reports.views import exports
+from journal.reports.views.share import OPEN_LIMIT
 from loadtest import journeys
 from loadtest.servers import running_stack
 

@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.middleware import SessionTimeoutMiddleware
+from journal.accounts import sessions
+from journal.accounts.views.security import RESET_EMAILS_PER_ADDRESS
 from journal.models import UserSession
-from journal.views import exports
-from journal.views.security import RESET_EMAILS_PER_ADDRESS
+from journal.reports.views import exports
 from tests.conftest import PASSWORD, can_sign_in, reset_password_by_email
 
 NEW_PASSWORD = "another-long-passphrase-77"
@@ -36,7 +36,7 @@ def _pages(user, make_episode, make_medication, make_checkin) -> list[str]:
     medication = make_medication(user)
     checkin = make_checkin(user)
     names = [
-        "home", "profile", "delete_account", "dashboard", "flags", "report", "share_list",
+        "home", "profile", "delete_account", "patterns", "flags", "report", "share_list",
         "explained", "export", "import", "episode_list", "episode_create", "quick_log",
         "checkin_list", "checkin_today", "medication_list", "medication_create",
         "password_change", "two_factor", "activity", "export_episodes_csv", "export_all_data",
@@ -166,9 +166,9 @@ def _age_session(client: Client, **seconds_ago: float) -> None:
 def test_a_session_ends_after_thirty_idle_minutes(user):
     client = Client()
     client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
-    _age_session(client, **{SessionTimeoutMiddleware.SEEN_AT: 29 * 60})
+    _age_session(client, **{sessions.SEEN_AT: 29 * 60})
     assert client.get(reverse("episode_list")).status_code == HTTPStatus.OK
-    _age_session(client, **{SessionTimeoutMiddleware.SEEN_AT: 31 * 60})
+    _age_session(client, **{sessions.SEEN_AT: 31 * 60})
     response = client.get(reverse("episode_list"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("login"))
     assert "without activity" in response.content.decode()
@@ -177,7 +177,7 @@ def test_a_session_ends_after_thirty_idle_minutes(user):
 def test_a_session_ends_twelve_hours_after_signing_in_however_active(user):
     client = Client()
     client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
-    _age_session(client, **{SessionTimeoutMiddleware.SIGNED_IN_AT: 12 * 3600 + 60})
+    _age_session(client, **{sessions.SIGNED_IN_AT: 12 * 3600 + 60})
     response = client.get(reverse("episode_list"))
     assert response.status_code == HTTPStatus.FOUND
     assert response.url.startswith(reverse("login"))

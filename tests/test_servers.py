@@ -105,6 +105,32 @@ def test_a_session_made_on_one_server_works_on_the_other(two_servers):
     assert session.get(f"{a}/patterns/", allow_redirects=False).status_code == 302
 
 
+def test_signing_a_device_out_on_one_server_ends_it_on_the_other(two_servers):
+    """Profile → Devices on server B signs out the phone that is using server A: its
+    very next request there is signed out (the session is gone from the database and,
+    with Redis, from the shared cache)."""
+    a, b = two_servers.urls
+    laptop = _person(b, "two-devices")
+    phone = requests.Session()
+    phone.headers["User-Agent"] = "Mozilla/5.0 (Linux; Android 14; Pixel 7) Chrome/126.0 Mobile"
+    assert journeys.log_in(phone, a, "two-devices").status_code == 302
+    assert phone.get(f"{a}/episodes/quick/", allow_redirects=False).status_code == 200
+    devices = laptop.get(f"{b}/profile/devices/", allow_redirects=False)
+    assert devices.status_code == 200
+    assert "Android 14, Pixel 7" in devices.text
+    action = re.search(r'action="(/profile/devices/[0-9a-f]+/sign-out/)"', devices.text).group(1)
+    out = laptop.post(
+        b + action,
+        data={"csrfmiddlewaretoken": journeys.csrf_token(devices.text)},
+        allow_redirects=False,
+    )
+    assert out.status_code == 302
+    response = phone.get(f"{a}/episodes/quick/", allow_redirects=False)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.headers["Location"]
+    assert laptop.get(f"{a}/episodes/quick/", allow_redirects=False).status_code == 200
+
+
 def test_a_lockout_on_one_server_holds_on_the_other(two_servers):
     a, b = two_servers.urls
     _person(a, "lockme")

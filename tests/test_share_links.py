@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import ShareLink
-from journal.views.share import OPEN_LIMIT, OPENED_TOO_OFTEN
+from journal.reports import sharing
+from journal.reports.views.share import OPEN_LIMIT, OPENED_TOO_OFTEN
 
 
 def _make(client, **data) -> str:
@@ -84,11 +85,18 @@ def test_an_unknown_token_is_a_plain_404(db, token):
     assert "This link is no longer valid" in response.content.decode()
 
 
-@pytest.mark.parametrize("days,message", [("91", "less than or equal to 90"), ("0", "greater")])
-def test_expiry_is_1_to_90_days(alice_client, days, message):
+@pytest.mark.parametrize("days", ["91", "0"])
+def test_expiry_is_1_to_90_days(alice_client, days):
     response = alice_client.post(reverse("share_list"), {"range": "90d", "days": days})
-    assert message in response.content.decode()
+    assert "Choose from 1 to 90 days." in response.content.decode()
+    assert f'value="{days}"' in response.content.decode()  # what was typed is kept
     assert not ShareLink.objects.exists()
+
+
+def test_the_form_offers_the_default_and_says_the_maximum(alice_client):
+    html = alice_client.get(reverse("share_list")).content.decode()
+    assert f'name="days" value="{sharing.DEFAULT_DAYS}"' in html
+    assert f'max="{sharing.MAX_DAYS}"' in html and f"1 to {sharing.MAX_DAYS} days" in html
 
 
 def test_another_person_cannot_list_or_revoke_a_link(user, other_user, alice_client, client_for):

@@ -8,11 +8,12 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from journal import dashboard, insights, stats
 from journal.models import CheckIn, Episode, EpisodeRelief, EpisodeTrigger, Profile, local_fields
+from journal.patterns import insights, page, stats
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 PERIOD = stats.Period(dt.date(2026, 3, 23), dt.date(2026, 4, 5), LONDON)
@@ -93,7 +94,7 @@ def test_headline_numbers(journal):
     assert current.worst_intensity == 8
     assert current.median_duration == 60
     assert current.longest_duration == 700
-    assert current.over_10_min == 1 and current.timed == 5 and current.broke_sleep == 1
+    assert current.long_episodes == 1 and current.timed == 5 and current.broke_sleep == 1
     assert current.durations == {
         "under 30 s": 0,
         "30–59 s": 2,
@@ -115,25 +116,68 @@ def test_median_of_an_even_count_is_the_mean_of_the_middle_two(journal):
 
 
 def test_weeks_are_local_and_start_on_monday(journal):
-    assert stats.weekly(journal, PERIOD) == [
-        {"week": dt.date(2026, 3, 23), "episodes": 4, "intensity": pytest.approx(6.5), "days": 7},
-        {"week": dt.date(2026, 3, 30), "episodes": 2, "intensity": pytest.approx(3.0), "days": 7},
+    assert stats.over_time(journal, PERIOD, "week") == [
+        {
+            "start": dt.date(2026, 3, 23),
+            "episodes": 4,
+            "intensity": pytest.approx(6.5),
+            "days": 7,
+            "length": 7,
+        },
+        {
+            "start": dt.date(2026, 3, 30),
+            "episodes": 2,
+            "intensity": pytest.approx(3.0),
+            "days": 7,
+            "length": 7,
+        },
     ]
 
 
 def test_weeks_cut_by_the_period_say_how_many_days_they_cover(journal):
     # Wednesday 25 March to Wednesday 1 April: 5 days of the first week, 3 of the second.
     period = stats.Period(dt.date(2026, 3, 25), dt.date(2026, 4, 1), LONDON)
-    weeks = stats.weekly(journal, period)
-    assert [(w["week"], w["episodes"], w["days"]) for w in weeks] == [
+    weeks = stats.over_time(journal, period, "week")
+    assert [(w["start"], w["episodes"], w["days"]) for w in weeks] == [
         (dt.date(2026, 3, 23), 1, 5),
         (dt.date(2026, 3, 30), 1, 3),
     ]
-    table = dashboard.build(journal, period, "ml", stats.first_day(journal), period.end)["tables"]
-    assert [row[0] for row in table["weekly"]["rows"]] == [
-        "2026-03-23 (5 of 7 days)",
-        "2026-03-30 (3 of 7 days)",
-    ]
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket", "points"),
+    [(8, "day", 8), (62, "day", 62), (63, "week", 10), (549, "week", 80), (550, "month", 19)],
+)
+def test_the_bucket_follows_the_length_of_the_range(db, days, bucket, points):
+    end = dt.date(2026, 11, 30)
+    period = stats.Period(end - dt.timedelta(days=days - 1), end, LONDON)
+    assert stats.bucket_for(period) == bucket
+    series = stats.over_time(get_user_model()(pk=0), period)
+    assert len(series) == points
+    assert sum(row["days"] for row in series) == days
+
+
+def test_ten_years_draw_about_120_months_with_the_cut_ones_marked(journal):
+    period = stats.Period(dt.date(2016, 12, 15), dt.date(2026, 12, 10), LONDON)
+    months = stats.over_time(journal, period)
+    assert len(months) == 121
+    assert (months[0]["start"], months[0]["days"], months[0]["length"]) == (
+        dt.date(2016, 12, 1),
+        17,
+        31,
+    )
+    assert (months[-1]["days"], months[-1]["length"]) == (10, 31)
+    table = page.build(journal, period, "ml", stats.first_day(journal), period.end)["tables"]
+    assert table["over_time"]["columns"][0] == "Month of"
+    assert table["over_time"]["rows"][0][0] == "2016-12-01 (17 of 31 days)"
+    assert sum(m["episodes"] for m in months) == stats.episodes_in(journal, period).count()
+
+
+def test_a_short_range_is_drawn_day_by_day(journal):
+    period = stats.Period(dt.date(2026, 3, 25), dt.date(2026, 4, 1), LONDON)
+    table = page.build(journal, period, "ml", stats.first_day(journal), period.end)["tables"]
+    assert table["over_time"]["columns"][0] == "Day"
+    assert [row[0] for row in table["over_time"]["rows"]][:2] == ["2026-03-25", "2026-03-26"]
 
 
 def test_first_day_counts_check_ins_as_records(journal):
@@ -144,7 +188,7 @@ def test_first_day_counts_check_ins_as_records(journal):
 
 def test_headlines_say_no_records_when_nothing_came_before(journal):
     def before(period: stats.Period) -> dict[str, str]:
-        content = dashboard.build(journal, period, "ml", stats.first_day(journal), period.end)
+        content = page.build(journal, period, "ml", stats.first_day(journal), period.end)
         return {h.label: h.previous for h in content["headlines"]}
 
     assert before(PERIOD)["Episodes"] == "1"
@@ -213,9 +257,10 @@ def test_insight_gives_rates_and_samples_once_there_is_enough(journal, settings)
     days = stats.checked_in_days(journal, PERIOD)
     fluid = insights.day_insights(days, "ml")[0]
     assert fluid.enough
+    # 4 cramps in 3 days against 1 in 4: five times the rate, and still chance-sized.
     assert fluid.text == (
-        "On days with under 1.5 l of fluid you logged 1.3 cramps a day; on days with "
-        "1.5 l or more, 0.2 (3 days and 4 days)."
+        "1.3 against 0.2 cramps a day on days with under 1.5 l of fluid and with 1.5 l or "
+        "more; with 3 and 4 days this could be chance."
     )
     in_ounces = insights.day_insights(days, "floz")[0]
     assert "under 50.7 fl oz of fluid" in in_ounces.text
@@ -239,25 +284,25 @@ def test_relief_insight_needs_enough_tries(journal, settings):
 
 
 def test_a_new_account_has_empty_charts_and_no_numbers(user):
-    content = dashboard.build(user, PERIOD, "ml", stats.first_day(user), PERIOD.end)
+    content = page.build(user, PERIOD, "ml", stats.first_day(user), PERIOD.end)
     assert all(chart["empty"] for chart in content["charts"].values())
     assert {h.label: h.value for h in content["headlines"]}["Median duration"] == "—"
     assert all(not i.enough for i in content["insights"])
 
 
-def _dashboard_queries(client) -> int:
+def _patterns_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/patterns/", {"range": "all"}).status_code == 200
     return len(queries)
 
 
-def test_dashboard_query_count_does_not_grow_with_the_data(
+def test_patterns_query_count_does_not_grow_with_the_data(
     user, alice_client, make_episode, django_assert_max_num_queries
 ):
     start = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
     for hours in range(10):
         make_episode(user, started_at=start + dt.timedelta(hours=hours * 7))
-    few = _dashboard_queries(alice_client)
+    few = _patterns_queries(alice_client)
     Episode.objects.bulk_create(
         Episode(
             owner=user,
@@ -275,7 +320,7 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
         for i in range(1800)
     )
     with django_assert_max_num_queries(15):
-        many = _dashboard_queries(alice_client)
+        many = _patterns_queries(alice_client)
     assert many == few
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from journal import two_factor
+from journal.accounts import two_factor
 from journal.models import AuditEvent, AuditKind
 from tests.conftest import PASSWORD, reset_password_by_email
 

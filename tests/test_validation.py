@@ -9,8 +9,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.forms import CheckInForm, EpisodeForm, MedicationForm
 from journal.models import CheckIn, Episode, Medication, Profile
+from journal.records.forms import CheckInForm, EpisodeForm, MedicationForm
 
 BASE = {"started_at": "2026-01-05T03:00", "body_region": "calf", "side": "left", "intensity": "5"}
 

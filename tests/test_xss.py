@@ -133,7 +133,7 @@ def test_flags_and_patterns_name_the_medicine_escaped(journal, alice_client):
     # A statin being taken on the day of a cramp raises the medication flag, by name.
     finding = f"while taking {escape(MEDICINE_AND_DOSE)}"
     assert_escaped(_page(alice_client, reverse("flags")), finding)
-    assert_escaped(_page(alice_client, reverse("dashboard")), finding)
+    assert_escaped(_page(alice_client, reverse("patterns")), finding)
 
 
 def test_account_details_are_shown_escaped(db):
@@ -149,7 +149,7 @@ def test_account_details_are_shown_escaped(db):
     response = client.post(reverse("signup"), signup | {"username": "eve", "email": EMAIL_PAYLOAD})
     assert response.status_code == HTTPStatus.FOUND
     assert User.objects.get(username="eve").email == EMAIL_PAYLOAD
-    # The profile names no address (journal.identity says why); where the app does show
+    # The profile names no address (journal.accounts.identity says why); where the app does show
     # one, in a sign-up form sent back with an error, it is escaped.
     assert_escaped(_page(client, reverse("profile")))
     sent_back = Client().post(
@@ -268,3 +268,15 @@ def test_the_json_download_is_not_a_page(journal, alice_client):
     assert [e["notes"] for e in data["episodes"]] == [NOTES]
     assert [c["notes"] for c in data["checkins"]] == [CHECKIN_NOTES]
     assert [(m["name"], m["dose"]) for m in data["medications"]] == [(MEDICINE, DOSE)]
+
+
+def test_a_charts_table_escapes_every_cell():
+    """The charts' "Show as table" rows are written by a template tag, not the template
+    engine's autoescaping: every cell must still come out as text."""
+    from django.template import Context, Template
+
+    html = Template("{% load journal_tags %}{% table_body rows %}").render(
+        Context({"rows": [[PAYLOAD, PAYLOAD, 3]]})
+    )
+    assert_escaped(html, f'<tr><th scope="row">{escape(PAYLOAD)}</th><td>{escape(PAYLOAD)}</td>')
+    assert html.endswith("<td>3</td></tr>")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from journal.models import CheckIn, FlagReview, Medication, Profile, ShareLink
+from journal.models import CheckIn, FlagReview, Medication, Passkey, Profile, ShareLink, UserSession
 from journal.reports.episodes_csv import COLUMNS, episodes
 
 FORMAT_VERSION = 1
@@ -65,6 +65,22 @@ def build(user: AbstractBaseUser, profile: Profile) -> dict:
                 "recorded_at": _iso(r.created_at),
             }
             for r in FlagReview.objects.for_user(user).order_by("created_at", "pk")
+        ],
+        # Where the account is signed in (Profile → Devices); never a session's key.
+        "devices": [
+            {
+                "device": d.device,
+                "ip_address": d.ip_address,
+                "signed_in_at": _iso(d.signed_in_at),
+                "last_seen_at": _iso(d.last_seen_at),
+                "kept_signed_in": d.kept,
+            }
+            for d in UserSession.objects.filter(user_id=user.pk).order_by("signed_in_at")
+        ],
+        # The passkeys' names and dates; their keys are no use to anyone but this site.
+        "passkeys": [
+            {"name": p.name, "created_at": _iso(p.created_at), "last_used_at": _iso(p.last_used_at)}
+            for p in Passkey.objects.for_user(user)
         ],
         # What each link showed and how it was used; never its token, which is not kept.
         "share_links": [

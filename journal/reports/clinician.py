@@ -1,20 +1,19 @@
 """The report a person takes to a clinician: what one template shows as HTML and PDF.
 
-Every number comes from journal.stats and every flag from journal.flags, so the report,
-the Patterns page and the flags page can never disagree.
+Every number comes from journal.patterns.stats and every flag from journal.patterns.flags,
+so the report, the Patterns page and the flags page can never disagree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import Substr
 
-from journal import flags, stats
-from journal.dashboard import headlines
 from journal.models import (
     MAX_MEDICATIONS,
     MAX_NOTE_LENGTH,
@@ -24,11 +23,14 @@ from journal.models import (
     MedicationKind,
     Side,
 )
+from journal.patterns import compare, flags, insights, stats
+from journal.patterns.headlines import headlines
+from journal.patterns.stats import Period
 from journal.reports import svg
-from journal.stats import Period
+from journal.reports.options import Options
 
 # Medicine kinds that the medication list marks as linked with cramps. The guidance
-# names diuretics and statins (journal.flags.CRAMP_MEDICINES); the list's other two
+# names diuretics and statins (journal.patterns.flags.CRAMP_MEDICINES); the list's other two
 # kinds are marked too, for the clinician to weigh.
 CRAMP_LINKED = (
     MedicationKind.DIURETIC,
@@ -48,14 +50,6 @@ EXERCISE = (Activity.EXERCISING, Activity.AFTER_EXERCISE)
 
 
 @dataclass(frozen=True)
-class Options:
-    """What the person chose to put in the report."""
-
-    name: str = ""  # their name or initials, as they want it shown; may be empty
-    include_notes: bool = False
-
-
-@dataclass(frozen=True)
 class MedicationRow:
     medication: Medication
     cramp_linked: bool
@@ -63,6 +57,15 @@ class MedicationRow:
     # not cover those days.
     before: int | None
     after: int | None
+
+    @cached_property
+    def change(self) -> str:
+        """After against before, in words: a difference only when beyond chance (worked
+        out once: the template reads it twice)."""
+        if self.before is None or self.after is None:
+            return ""
+        window = MEDICATION_WINDOW_DAYS
+        return insights.verdict(compare.compare(self.after, window, self.before, window))
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -136,7 +139,8 @@ def build(
         "made_on": today,
         "summary": current,
         "previous_summary": previous,
-        "headlines": headlines(current, previous, records_before),
+        "headlines": headlines(current, previous, period, first),
+        "long_seconds": stats.long_seconds(),
         "nights_per_week": current.cramp_nights / period.weeks,
         "previous_nights_per_week": previous.cramp_nights / period.previous().weeks,
         "rest_share": _share(rest, current.episodes),
@@ -157,7 +161,9 @@ def build(
         "episodes_left_out": current.episodes - len(episodes),
         "max_episodes": MAX_EPISODES,
         "note_limit": MAX_NOTE_LENGTH,
-        "charts": charts(stats.weekly(user, period), where.hours, current),
+        "charts": charts(
+            stats.bucket_for(period), stats.over_time(user, period), where.hours, current
+        ),
     }
 
 
@@ -174,15 +180,25 @@ def listed_episodes(user: AbstractBaseUser, period: Period, options: Options) ->
     return listed
 
 
-def charts(weekly: list[dict], hours: list[int], summary: stats.Summary) -> list:
-    """The report's charts as SVG, from the dashboard's own series."""
-    weeks = [f"{row['week'].day} {row['week']:%b}" for row in weekly]
+OVER_TIME_TITLES = {
+    "day": "Episodes per day",
+    "week": "Episodes per week (weeks start on Monday)",
+    "month": "Episodes per month",
+}
+
+
+def charts(bucket: str, over_time: list[dict], hours: list[int], summary: stats.Summary) -> list:
+    """The report's charts as SVG, from the Patterns page's own series."""
+    labels = [
+        f"{row['start']:%b %Y}" if bucket == "month" else f"{row['start'].day} {row['start']:%b}"
+        for row in over_time
+    ]
     return [
         svg.bar_chart(
-            "Episodes per week (weeks start on Monday)",
-            weeks,
-            [row["episodes"] for row in weekly],
-            every=max(1, len(weeks) // 10),
+            OVER_TIME_TITLES[bucket],
+            labels,
+            [row["episodes"] for row in over_time],
+            every=max(1, len(labels) // 10),
         ),
         svg.bar_chart(
             "Episodes by the local hour they began", [f"{h:02d}" for h in range(24)], hours, 3

@@ -15,8 +15,21 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
 
-from journal.models import Episode
+from journal.models import (
+    INTENSITY_MAX,
+    INTENSITY_MIN,
+    Activity,
+    BodyRegion,
+    Episode,
+    ExerciseIntensity,
+    ReliefEffect,
+    ReliefMeasure,
+    Side,
+    Symptom,
+    Trigger,
+)
 
 # A cell starting with one of these is a formula (or may become one) in Excel, LibreOffice
 # and Google Sheets; a leading apostrophe makes it plain text there. A value that itself
@@ -33,6 +46,17 @@ def safe_cell(value: str) -> str:
 def unescape_cell(value: str) -> str:
     """The value safe_cell was given."""
     return value[1:] if value.startswith("'") else value
+
+
+def _one_of(choices: type[models.Choices], blank: str = "") -> str:
+    """The stored values a column takes, in words, from the model's choices."""
+    values = [str(value) for value in choices.values]
+    text = ", ".join(values[:-1]) + " or " + values[-1]
+    return f"{text}; empty if {blank}." if blank else f"{text}."
+
+
+def _any_of(choices: type[models.Choices]) -> str:
+    return ", ".join(str(value) for value in choices.values)
 
 
 def _text(value) -> str:
@@ -69,16 +93,14 @@ COLUMNS = (
     Column("still_going", "true while the cramp is being timed.", lambda e, z: e.ongoing),
     Column(
         "body_region",
-        "Muscle group: hamstring, calf, quadriceps, foot, hand, forearm, "
-        "upper_arm, neck, shoulder, upper_back, lower_back, abdomen, chest_wall, other.",
+        f"Muscle group: {_one_of(BodyRegion)}",
         lambda e, z: e.body_region,
     ),
-    Column("side", "left, right, both or na.", lambda e, z: e.side),
-    Column("intensity", "How bad, 0 to 10.", lambda e, z: e.intensity),
+    Column("side", _one_of(Side), lambda e, z: e.side),
+    Column("intensity", f"How bad, {INTENSITY_MIN} to {INTENSITY_MAX}.", lambda e, z: e.intensity),
     Column(
         "activity",
-        "asleep, resting, sitting, standing, exercising, after_exercise, "
-        "other; empty if not recorded.",
+        _one_of(Activity, blank="not recorded"),
         lambda e, z: e.activity,
     ),
     Column("broke_sleep", "true if it woke you or kept you awake.", lambda e, z: e.broke_sleep),
@@ -88,24 +110,26 @@ COLUMNS = (
     Column("exercise_minutes", "Its minutes.", lambda e, z: e.exercise_minutes),
     Column(
         "exercise_intensity",
-        "light, moderate, vigorous or empty.",
+        _one_of(ExerciseIntensity, blank="not recorded"),
         lambda e, z: e.exercise_intensity,
     ),
     Column("heavy_sweating", "true, false or empty.", lambda e, z: e.heavy_sweating),
     Column(
         "triggers",
-        "Suspected triggers, separated by ';'.",
+        f"Suspected triggers, separated by ';': {_any_of(Trigger)}.",
         lambda e, z: ";".join(t.trigger for t in e.triggers.all()),
     ),
     Column(
         "symptoms",
-        "Symptoms with it, separated by ';'.",
+        f"Symptoms with it, separated by ';': {_any_of(Symptom)}.",
         lambda e, z: ";".join(s.symptom for s in e.symptoms.all()),
     ),
     Column(
         "relief",
-        "What was tried and how well it helped, as measure=effect separated "
-        "by ';' (0 did not help, 1 helped some, 2 helped a lot).",
+        "What was tried and how well it helped, as measure=effect separated by ';'. "
+        f"Measures: {_any_of(ReliefMeasure)}. Effects: "
+        + ", ".join(f"{value} {label.lower()}" for value, label in ReliefEffect.choices)
+        + ".",
         lambda e, z: ";".join(f"{r.measure}={r.effect}" for r in e.reliefs.all()),
     ),
     Column(

@@ -1,5 +1,7 @@
 """Episodes in from CSV, in the export's format (journal.reports.episodes_csv).
 
+Every column's check sits beside the others so the messages read alike; hence the length.
+
 All or nothing: every row is checked first, and one bad row means nothing is imported;
 the person gets every bad row with its line number and what is wrong with it. A row
 whose id is already in the journal is skipped, so importing a file twice adds nothing.
@@ -28,6 +30,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from journal.models import (
+    INTENSITY_MAX,
+    INTENSITY_MIN,
     MAX_DURATION_SECONDS,
     MAX_EXERCISE_MINUTES,
     MAX_MEDICATIONS,
@@ -48,8 +52,8 @@ from journal.models import (
     Trigger,
     local_fields,
 )
+from journal.records.services import EpisodePlan
 from journal.reports.episodes_csv import HEADER, unescape_cell
-from journal.services import EpisodePlan
 from journal.units import MAX_FLUID_ML
 
 # Its home is the settings: the request body limit is derived from it.
@@ -218,7 +222,7 @@ def _row(cells: dict[str, str], zone: ZoneInfo) -> tuple[Row | None, list[str]]:
         ongoing=ongoing,
         body_region=read(_choice, get["body_region"], BodyRegion, "body_region"),
         side=read(_choice, get["side"], Side, "side"),
-        intensity=read(_int, get["intensity"], "intensity", 0, 10, False),
+        intensity=read(_int, get["intensity"], "intensity", INTENSITY_MIN, INTENSITY_MAX, False),
         activity=read(_choice, get["activity"], Activity, "activity", True),
         broke_sleep=read(_bool, get["broke_sleep"], "broke_sleep") or False,
         fluid_ml=read(_int, get["fluid_ml"], "fluid_ml", 0, MAX_FLUID_ML),

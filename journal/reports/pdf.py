@@ -27,7 +27,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 
-from journal import ratelimit
+from journal.accounts import ratelimit
 from journal.reports.pdf_child import OUT_OF_MEMORY
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ BASE_URL = "https://report.crampjournal.invalid/"
 # A render's place is held a little longer than the render may take, so that a place
 # whose server died is freed soon, and a live one never before it is given back.
 LEASE_MARGIN_SECONDS = 30
-# The "at once" counters (journal.ratelimit.slot): one per person, one for the site.
+# The "at once" counters (journal.accounts.ratelimit.slot): one per person, one for the site.
 SITE_KEY = "pdf-render:site"
 
 

@@ -1,6 +1,6 @@
 """Small bar charts as SVG, drawn on the server for the report (no JavaScript in a PDF).
 
-The numbers are the same series the dashboard draws (journal.stats); only the drawing
+The numbers are the same series the Patterns page draws (journal.patterns.stats); only the drawing
 differs. Labels are escaped; everything else is a number.
 """
 
@@ -9,9 +9,11 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from journal import palette
+
 WIDTH, HEIGHT = 640, 180
 LEFT, BOTTOM, TOP = 34, 30, 12
-BAR = "#0072B2"  # Okabe-Ito blue, as on the dashboard
+BAR = palette.BLUE  # the Patterns page's bars are blue too
 
 
 def bar_chart(title: str, labels: list[str], values: list[int], every: int = 1) -> SafeString:
@@ -24,7 +26,7 @@ def bar_chart(title: str, labels: list[str], values: list[int], every: int = 1) 
         f'role="img" aria-label="{escape(title)}" class="report-chart">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - 8}" y2="{TOP + plot_h}" '
-        'stroke="#555" stroke-width="1"/>',
+        f'stroke="{palette.AXIS}" stroke-width="1"/>',
         f'<text x="{LEFT - 4}" y="{TOP + 4}" font-size="10" text-anchor="end">{top}</text>',
         f'<text x="{LEFT - 4}" y="{TOP + plot_h}" font-size="10" text-anchor="end">0</text>',
     ]

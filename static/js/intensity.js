@@ -5,8 +5,8 @@ document.querySelectorAll('input[type="range"][name="intensity"]').forEach((slid
   output.setAttribute("for", slider.id);
   const label = document.querySelector(`label[for="${slider.id}"]`);
   const show = () => {
-    output.textContent = `${slider.value}/10`;
-    slider.setAttribute("aria-valuetext", `${slider.value} out of 10`);
+    output.textContent = `${slider.value}/${slider.max}`;
+    slider.setAttribute("aria-valuetext", `${slider.value} out of ${slider.max}`);
   };
   (label || slider).after(output);
   slider.addEventListener("input", show);

@@ -1,4 +1,7 @@
-"""Real-browser fixtures: Debian's chromium driven by Playwright against live_server.
+"""Real-browser fixtures: chromium driven by Playwright against live_server. The chromium
+is Playwright's own when `.venv/bin/playwright install chromium` has put it in place, else
+Debian's /usr/bin/chromium (what .ci/run installs); without either, the tests that need a
+browser are skipped, saying how to get one.
 
 Every page is held to these guards, each of which fails the test: a request to any host
 but the app's own (blocked as well), a console error or uncaught page error, a
@@ -7,21 +10,20 @@ event, so a policy in report-only mode or a violation chromium does not log is c
 and anything left in localStorage when the test ends.
 """
 
+import functools
 import os
-import shutil
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.browser.guards import leftover_storage
-from tests.browser.helpers import sign_up
+from tests.browser.helpers import NO_CHROMIUM, find_chromium, playwright_chromium_path, sign_up
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests
 # are plain synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,12 +35,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@functools.cache
+def chromium() -> str | None:
+    """The chromium these tests drive, or None (asked once: Playwright starts its driver)."""
+    return find_chromium(playwright_chromium_path())
+
+
 def pytest_collection_modifyitems(items):
-    if not os.path.exists(CHROMIUM):
-        skip = pytest.mark.skip(reason="CHROMIUM IS NOT INSTALLED (apt-get install chromium)")
-        for item in items:
-            if "tests/browser/" in item.nodeid:
-                item.add_marker(skip)
+    needing = [item for item in items if "browser" in getattr(item, "fixturenames", ())]
+    if needing and chromium() is None:
+        skip = pytest.mark.skip(reason=NO_CHROMIUM)
+        for item in needing:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +54,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -56,10 +64,15 @@ class PageProblems(list):
 
 
 # Runs in every document before its own scripts (injected over the DevTools protocol, so
-# the page's policy does not apply to it) and hands each violation to the test.
-REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) =>
-  window.reportCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI}`
-    + ` at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`));"""
+# the page's policy does not apply to it) and hands each violation to the test. Once the
+# test's list holds it, window.cspViolationsReported counts it: a test that causes a
+# violation waits for that count (page.wait_for_function), not for some time.
+REPORT_CSP_VIOLATIONS = """window.cspViolationsReported = 0;
+document.addEventListener("securitypolicyviolation", async (event) => {
+  await window.reportCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI}`
+    + ` at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`);
+  window.cspViolationsReported += 1;
+});"""
 
 
 @pytest.fixture

@@ -10,12 +10,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_csp_violation_is_reported(signed_up, live_server, problems):
     page = signed_up
-    page.evaluate(
-        """() => { const s = document.createElement("script");
-                   s.textContent = "window.inline = 1"; document.body.append(s); }"""
-    )
+    # Both reports of the refusal are waited for, each arriving in its own time: chromium's
+    # console error, and the page's event once conftest has listed it.
+    with page.expect_console_message(lambda m: m.type == "error" and "inline" in m.text):
+        page.evaluate(
+            """() => { const s = document.createElement("script");
+                       s.textContent = "window.inline = 1"; document.body.append(s); }"""
+        )
     page.wait_for_function("() => document.readyState === 'complete'")
-    page.wait_for_timeout(200)  # the violation event is queued as a task
+    page.wait_for_function("() => window.cspViolationsReported > 0")
     assert page.evaluate("() => window.inline") is None  # the policy blocked it
     assert any(p.startswith("CSP violation: script-src-elem blocked inline") for p in problems), (
         problems
@@ -33,7 +36,8 @@ def test_a_third_party_request_is_blocked_and_reported(signed_up, problems):
 
 
 def test_a_console_error_is_reported(signed_up, problems):
-    signed_up.evaluate("() => console.error('something broke')")
+    with signed_up.expect_console_message():  # delivered after the guard's own listener
+        signed_up.evaluate("() => console.error('something broke')")
     assert "console error: something broke" in problems
     problems.clear()
 

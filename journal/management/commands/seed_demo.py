@@ -1,7 +1,8 @@
 """``seed_demo``: fill one account with reproducible, realistic journal data.
 
 Every random value comes from one ``random.Random(seed)``, drawn in a fixed order, so the
-same seed and ``--until`` always give the same rows (only database ids differ).
+same seed and ``--until`` always give the same rows (only database ids differ). The
+draws stay in one file because their order is the seed's contract; hence its length.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.utils import timezone
 
-from journal import identity
+from journal.accounts import identity
 from journal.models import (
     Activity,
     BodyRegion,
@@ -37,7 +38,7 @@ from journal.models import (
     Trigger,
     local_fields,
 )
-from journal.services import EpisodePlan, bulk_create_episode_details, get_profile
+from journal.records.services import EpisodePlan, bulk_create_episode_details, get_profile
 from journal.timezones import validate_time_zone
 
 MAX_DAYS = 3650
@@ -520,7 +521,7 @@ def _reset_user(username: str, password: str) -> AbstractBaseUser:
                 f"An account named {existing!r} exists already, and names must differ in "
                 f"more than case: use --username {existing} to refill it, or another name."
             )
-        # An address is one account's (journal.identity): none rather than someone else's.
+        # An address is one account's (journal.accounts.identity): none rather than someone else's.
         email = f"{username}@example.com"
         email = "" if identity.address_owner(email) else email
         return user_model.objects.create_user(username, email, password)

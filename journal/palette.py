@@ -1,0 +1,41 @@
+"""The chart colours: one home for the Patterns page's charts and the report's SVG.
+
+The Patterns page's Chart.js charts (static/js/charts/) and the charts drawn on the server
+for the clinician report (journal.reports.svg) show the same series, so they should look
+the same: a colour changed here changes both. The page hands PALETTE to its scripts with
+json_script (journal.patterns.views.patterns); no colour is written in the JavaScript.
+
+The series colours are Okabe–Ito's, safe for the common colour-vision deficiencies.
+Its yellow and sky blue are too pale on white for a bar on its own, so they are not here.
+THEME_COLOUR is not a chart's: it is the navbar's, which the phone's status bar and the
+install manifest match.
+"""
+
+# The navbar's colour (Bootstrap's primary): the phone's status bar matches the app.
+THEME_COLOUR = "#0d6efd"
+
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+PINK = "#CC79A7"
+VERMILLION = "#D55E00"
+# "Not recorded" bars: a category that is not really one.
+GREY = "#8a8a8a"
+# Chart text when the page's own text colour cannot be read (Bootstrap's body colour).
+TEXT = "#212529"
+# The report SVG's baseline.
+AXIS = "#555"
+# The thin line between the stacked segments of one bar.
+EDGE = "#fff"
+
+PALETTE = {
+    "blue": BLUE,
+    "orange": ORANGE,
+    "green": GREEN,
+    "pink": PINK,
+    "vermillion": VERMILLION,
+    "grey": GREY,
+    "text": TEXT,
+    "axis": AXIS,
+    "edge": EDGE,
+}

@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from journal.models import Medication
+from journal.records.forms import MedicationForm
+
+
+def _owned(request: HttpRequest, pk: int) -> Medication:
+    return get_object_or_404(Medication.objects.for_user(request.user), pk=pk)
+
+
+def medication_list(request: HttpRequest) -> HttpResponse:
+    medications = Medication.objects.for_user(request.user)
+    today = timezone.localdate()
+    rows = [(m, m.is_active_on(today)) for m in medications]
+    return render(request, "medications/list.html", {"rows": rows})
+
+
+def medication_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    medication = _owned(request, pk) if pk else Medication(owner=request.user)
+    form = MedicationForm(request.POST or None, instance=medication)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {medication.name}.")
+        return redirect("medication_list")
+    return render(request, "medications/form.html", {"form": form, "medication": medication})
+
+
+def medication_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    medication = _owned(request, pk)
+    if request.method == "POST":
+        medication.delete()
+        messages.success(request, f"Removed {medication.name} from your list.")
+        return redirect("medication_list")
+    context = {
+        "what": medication.name,
+        "description": "It leaves your list, and episodes that noted taking it no longer show it.",
+        "cancel_url": reverse("medication_list"),
+    }
+    return render(request, "confirm_delete.html", context)

@@ -1,0 +1,114 @@
+"""The person's own data, out and in: the episodes as CSV, the import, the template."""
+
+import json
+
+from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from journal.accounts import audit, confirm, ratelimit
+from journal.models import AuditKind
+from journal.reports import all_data, downloads, episodes_csv, episodes_import
+from journal.reports.forms import ImportForm
+
+CSV = "text/csv; charset=utf-8"
+
+
+def export_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "exports/export.html", {"columns": episodes_csv.COLUMNS})
+
+
+# Exports read the whole journal: generous for a person, a wall for a scraper.
+EXPORT_LIMIT, EXPORT_WINDOW_SECONDS = 20, 3600
+
+
+def _export_refused(request: HttpRequest, what: str) -> HttpResponse | None:
+    """The 429 page once a person has downloaded too much this hour; else the download
+    is recorded in the audit trail and None returned."""
+    if not ratelimit.allow(f"export:{request.user.pk}", EXPORT_LIMIT, EXPORT_WINDOW_SECONDS):
+        return ratelimit.refused(
+            request, "Too many downloads in the last hour. Try again in an hour."
+        )
+    audit.record(AuditKind.EXPORT, request.user.pk, request, what)
+    return None
+
+
+@never_cache
+@confirm.required
+def episodes_csv_download(request: HttpRequest) -> HttpResponse:
+    """Every episode of the person's, one row each, as a file download."""
+    if refusal := _export_refused(request, "episodes csv"):
+        return refusal
+    zone = request.zone
+    filename = f"crampjournal-episodes-{timezone.localdate():%Y-%m-%d}.csv"
+    return downloads.download(episodes_csv.export(request.user, zone), filename, CSV)
+
+
+@never_cache
+@confirm.required
+def all_data_download(request: HttpRequest) -> HttpResponse:
+    """Everything of the person's in one JSON file."""
+    if refusal := _export_refused(request, "all data json"):
+        return refusal
+    data = json.dumps(
+        all_data.build(request.user, request.profile), indent=1, cls=DjangoJSONEncoder
+    )
+    filename = f"crampjournal-all-data-{timezone.localdate():%Y-%m-%d}.json"
+    return downloads.download(data, filename, "application/json")
+
+
+# An import reads and checks up to MAX_ROWS rows (seconds of work at the ceiling): a
+# person fixing a file tries a few times in an hour, a script gets no more.
+IMPORT_LIMIT, IMPORT_WINDOW_SECONDS = 10, 3600
+# One import at a time per person. The lease outlasts the largest import many times over;
+# it only matters if a server dies mid-import.
+IMPORT_LEASE_SECONDS = 300
+
+
+@confirm.required
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of episodes: all rows are imported, or none and every bad row listed."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(f"import:{request.user.pk}", IMPORT_LIMIT, IMPORT_WINDOW_SECONDS):
+            return ratelimit.refused(
+                request, "Too many imports in the last hour. Try again in an hour."
+            )
+        zone = request.zone
+        upload = form.cleaned_data["file"]
+        # Read one byte past the limit, so a larger file is refused without reading it all.
+        data = upload.read(episodes_import.MAX_BYTES + 1)
+        with ratelimit.slot(f"import-running:{request.user.pk}", 1, IMPORT_LEASE_SECONDS) as got:
+            if not got:
+                return ratelimit.refused(
+                    request,
+                    "An import of yours is still running. Wait until it has finished, "
+                    "then look at your episodes before importing again.",
+                )
+            result = episodes_import.import_episodes(request.user, data, zone)
+        if result.ok:
+            audit.record(AuditKind.IMPORT, request.user.pk, request, f"{result.imported} rows")
+            messages.success(
+                request,
+                f"Imported {result.imported} episode{pluralize(result.imported)}"
+                + (f"; {result.skipped} were already in your journal" if result.skipped else "")
+                + ".",
+            )
+            if result.medications_added:
+                messages.info(
+                    request,
+                    "Added to your medication list: " + ", ".join(result.medications_added),
+                )
+            return redirect("episode_list")
+    return render(request, "exports/import.html", {"form": form, "result": result})
+
+
+@never_cache
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The header row and one example row, to fill in by hand."""
+    return downloads.download(episodes_csv.template(), "crampjournal-template.csv", CSV)

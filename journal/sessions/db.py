@@ -1,7 +1,0 @@
-from django.contrib.sessions.backends import db
-
-from journal.sessions import UserIdMixin
-
-
-class SessionStore(UserIdMixin, db.SessionStore):
-    """Database sessions with the user's id in a column."""
