@@ -8,10 +8,11 @@ Run by hand, not by the test suite:
 It builds a scratch SQLite database (or uses DATABASE_URL, which must name an EMPTY
 scratch database, as for bench/patterns.py), makes the people in bulk, then times
 journal.reminders.sender.run_pass() and prints: the pass's time and emails per second,
-the queries per reminder (a constant: the batches' few queries plus two per email), and
-the peak memory Python allocated during the pass (tracemalloc) and the process's peak
-RSS. With --senders 2 or more, that many threads run a pass at once (each with its own
-database connection) and the script checks that each person got exactly one email.
+the queries per reminder (a few per batch of 500, so a small constant, not one per
+person), and the peak memory Python allocated during the pass (tracemalloc, with
+--memory) and the process's peak RSS. With --senders 2 or more, that many threads run
+a pass at once (each with its own database connection) and the script checks that each
+person got exactly one email.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """Keep secrets in URLs out of every log line: gunicorn's access and error logs
 (crampjournal.access_log) and Django's own ("Not Found: /s/<token>/").
 
-Two kinds of path carry a secret: a share link (/s/<token>/, which opens a person's
-report) and a password-reset link (/accounts/reset/<uidb64>/<token>/, which sets a new
-password). A query string can carry a filter ("region=calf"), so it goes too.
+Four kinds of path carry a secret: a share link (/s/<token>/, which opens a person's
+report), a password-reset link (/accounts/reset/<uidb64>/<token>/, which sets a new
+password), an address-confirmation link (/accounts/confirm-email/<token>/) and a
+reminder's unsubscribe link (/reminders/stop/<token>/, which turns it off without a
+sign-in). A query string can carry a filter ("region=calf"), so it goes too.
 """
 
 import logging
@@ -24,13 +26,16 @@ _REDACTIONS = [
         re.compile(rf"/accounts/reset/<uidb64>/(?!set-password{_ENDS}){_SEGMENT}"),
         "/accounts/reset/<uidb64>/<token>",
     ),
+    # The links in emails: confirming an address and turning a reminder off.
+    (re.compile(rf"/accounts/confirm-email/{_SEGMENT}"), "/accounts/confirm-email/<token>"),
+    (re.compile(rf"/reminders/stop/{_SEGMENT}"), "/reminders/stop/<token>"),
     # A query string after a path.
     (re.compile(r"(/[^\s?\"']*)\?[^\s\"']+"), r"\1?<query>"),
 ]
 
 
 def redact_path(text: str) -> str:
-    """The text with every share token, reset link and query string replaced."""
+    """The text with every token in a link and every query string replaced."""
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import re
 import socket
 import threading
@@ -317,6 +318,25 @@ def test_a_forged_or_damaged_token_does_nothing(user, other_user):
     reminder.refresh_from_db()
     bob.refresh_from_db()
     assert reminder.enabled and not bob.enabled
+
+
+def test_the_links_in_emails_leave_no_token_in_the_logs(user, caplog, settings):
+    settings.EMAIL_ENABLED = True
+    caplog.set_level(logging.DEBUG)
+    client = Client()
+    client.force_login(user)
+    client.post(reverse("resend_confirmation"))
+    link = _link(mail.outbox[-1])
+    _, token = _token(user)
+    Client().post(reverse("reminder_unsubscribe", args=[token + "x"]))  # damaged: 404
+    Client().get(link + "x/")  # mistyped: 404
+    Client(enforce_csrf_checks=True).post(link)  # no CSRF cookie: refused and logged
+    confirm_token = link.rstrip("/").rsplit("/", 1)[1]
+    assert "Not Found: /reminders/stop/<token>/" in caplog.text
+    assert "Not Found: /accounts/confirm-email/<token>/x/" in caplog.text
+    assert "Forbidden (CSRF cookie not set.): /accounts/confirm-email/<token>/" in caplog.text
+    assert token[:20] not in caplog.text
+    assert confirm_token[:20] not in caplog.text
 
 
 # A mail server that fails ----------------------------------------------------------------

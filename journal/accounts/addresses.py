@@ -56,6 +56,9 @@ class Checked:
     problem: str = ""
 
 
+_ASK_AGAIN = "Ask for a new one from your profile."
+
+
 def check(value: str) -> Checked:
     """The account a confirmation token is for, or what is wrong with it."""
     try:
@@ -63,9 +66,9 @@ def check(value: str) -> Checked:
             value, max_age=CONFIRM_LINK_DAYS * 86400
         )
     except signing.SignatureExpired:
-        return Checked(None, "This link has expired. Ask for a new one from your profile.")
+        return Checked(None, f"This link has expired. {_ASK_AGAIN}")
     except (signing.BadSignature, ValueError, TypeError):
-        return Checked(None, "This link is not valid. Ask for a new one from your profile.")
+        return Checked(None, f"This link is not valid. {_ASK_AGAIN}")
     user = (
         get_user_model()
         .objects.filter(pk=payload.get("u") if isinstance(payload, dict) else None)
