@@ -8,6 +8,7 @@ import re
 from http import HTTPStatus
 
 from django.core import mail
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -123,12 +124,18 @@ def test_a_whole_journey_leaves_no_health_text_or_password_in_logs_or_audit(db, 
         {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     client.post(reverse("password_reset"), {"email": "journey@example.com"})
-    assert len(mail.outbox) == 1
+    # Two emails: the address's confirmation link at sign-up, then the reset link.
+    assert [m.subject for m in mail.outbox] == [
+        "Confirm your email address for CrampJournal",
+        render_to_string("registration/password_reset_subject.txt").strip(),
+    ]
+    confirm_token = re.search(r"/confirm-email/([^/\s]+)/", mail.outbox[0].body).group(1)
+    Client().get(f"/accounts/confirm-email/{confirm_token}/x/")  # mistyped: logged as a 404
 
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "audit login" in logged  # the journey was logged, at all levels
     secrets = [NOTE, CHECKIN_NOTE, "numbness", "Numbness", "soreness", PASSWORD, NEW_PASSWORD]
-    secrets += [token, "Woke at 2:30"]
+    secrets += [token, confirm_token, "Woke at 2:30"]
     for secret in secrets:
         assert secret not in logged, secret
     audit_text = " ".join(f"{e.kind} {e.detail}" for e in AuditEvent.objects.all())
