@@ -8,7 +8,7 @@ BOOTSTRAP_VERSION := 5.3.8
 CHARTJS_VERSION := 4.6.1
 AXE_VERSION := 4.14.1
 
-.PHONY: run serve demo test lint audit format vendor screenshots clean
+.PHONY: run serve demo test lint audit format vendor colour-css screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,11 @@ vendor:
 	mkdir -p tests/browser/vendor/axe-core-$(AXE_VERSION)
 	cp /tmp/cj-vendor/package/axe.min.js /tmp/cj-vendor/package/LICENSE \
 	   /tmp/cj-vendor/package/LICENSE-3RD-PARTY.txt tests/browser/vendor/axe-core-$(AXE_VERSION)/
+	$(MAKE) colour-css
+
+# The dark colours for pages left on "system", from Bootstrap's and app.css's dark rules.
+colour-css: $(VENV)/.installed-dev
+	$(BIN)/python scripts/make_colour_css.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -41,6 +41,14 @@ class FluidUnit(models.TextChoices):
     FL_OZ = "floz", "US fluid ounces (fl oz)"
 
 
+class ColourMode(models.TextChoices):
+    """Light or dark pages (templates/base.html); "system" follows the phone's setting."""
+
+    SYSTEM = "system", "The same as my phone or computer"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class BodyRegion(models.TextChoices):
     HAMSTRING = "hamstring", "Hamstring (back of thigh)"
     CALF = "calf", "Calf"
@@ -170,9 +178,15 @@ class Profile(models.Model):
     # The address the person proved they read (journal.accounts.addresses). It is
     # confirmed while it equals user.email, so changing the address unconfirms it.
     confirmed_email = models.EmailField(blank=True)
+    colour_mode = models.CharField(
+        "Colours", max_length=6, choices=ColourMode.choices, default=ColourMode.SYSTEM
+    )
 
     class Meta:
-        constraints = [_choices_check("fluid_unit", FluidUnit, "profile_fluid_unit_valid")]
+        constraints = [
+            _choices_check("fluid_unit", FluidUnit, "profile_fluid_unit_valid"),
+            _choices_check("colour_mode", ColourMode, "profile_colour_mode_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

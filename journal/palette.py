@@ -13,6 +13,9 @@ install manifest match.
 
 # The navbar's colour (Bootstrap's primary): the phone's status bar matches the app.
 THEME_COLOUR = "#0d6efd"
+# The navbar in dark mode (Bootstrap's dark --bs-tertiary-bg, static/css/app.css): a
+# bright blue bar at 3 a.m. is what dark mode is for avoiding.
+THEME_COLOUR_DARK = "#2b3035"
 
 BLUE = "#0072B2"
 ORANGE = "#E69F00"

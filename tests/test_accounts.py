@@ -103,7 +103,7 @@ def test_profile_time_zone_changes_how_times_are_shown(user, alice_client, make_
 
     episode = make_episode(user, started_at=dt.datetime(2026, 7, 1, 22, 15, tzinfo=dt.UTC))
     response = alice_client.post(
-        reverse("profile"), {"time_zone": "Asia/Tokyo", "fluid_unit": "floz"}
+        reverse("profile"), {"time_zone": "Asia/Tokyo", "fluid_unit": "floz", "colour_mode": "dark"}
     )
     assert response.url == reverse("profile")
     profile = Profile.objects.get(user=user)

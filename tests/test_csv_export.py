@@ -142,7 +142,7 @@ def test_all_my_data_is_one_json_file_of_ones_own_rows(
     )
     data = response.json()
     assert data["account"]["username"] == "alice"
-    assert data["profile"] == {"time_zone": "UTC", "fluid_unit": "ml"}
+    assert data["profile"] == {"time_zone": "UTC", "fluid_unit": "ml", "colour_mode": "system"}
     assert data["medications"] == [
         {
             "name": "Furosemide",

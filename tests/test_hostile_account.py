@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import given, settings
 
 from journal.accounts import two_factor
-from journal.models import FluidUnit, Passkey
+from journal.models import ColourMode, FluidUnit, Passkey
 from tests.hostile import (
     NEW_PASSWORDS,
     PASSWORD,
@@ -26,7 +26,15 @@ class AccountFormsTest(SignedInTestCase):
     """The profile and security forms, posted by a signed-in person."""
 
     @settings(max_examples=30, deadline=None)
-    @given(form_data({"time_zone": TIME_ZONES, "fluid_unit": FluidUnit.values}))
+    @given(
+        form_data(
+            {
+                "time_zone": TIME_ZONES,
+                "fluid_unit": FluidUnit.values,
+                "colour_mode": ColourMode.values,
+            }
+        )
+    )
     def test_profile(self, data: dict) -> None:
         assert_answered(self.client.post(reverse("profile"), data))
 

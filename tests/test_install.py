@@ -60,7 +60,12 @@ def test_every_page_links_the_manifest_and_the_theme_colour(client, django_user_
             client.force_login(user)
         html = client.get("/").content.decode()
         assert '<link rel="manifest" href="/manifest.webmanifest">' in html
-        assert f'<meta name="theme-color" content="{THEME_COLOUR}">' in html
+        # The light page's status bar is the manifest's colour (the person's mode is
+        # "system": tests/test_colour_modes.py has the dark one and the chosen modes).
+        assert (
+            f'<meta name="theme-color" media="(prefers-color-scheme: light)" '
+            f'content="{THEME_COLOUR}">' in html
+        )
         assert 'rel="apple-touch-icon"' in html
 
 

@@ -459,7 +459,10 @@ def test_a_wrong_time_is_shown_next_to_its_field_and_kept(user, alice_client):
 def test_a_new_time_zone_moves_the_reminders(user, alice_client):
     _check_in_at(user, dt.time(20, 0), _utc(2026, 12, 3, 12, 0))
     with time_machine.travel(_utc(2026, 12, 3, 12, 0), tick=False):
-        alice_client.post(reverse("profile"), {"time_zone": "Asia/Tokyo", "fluid_unit": "ml"})
+        alice_client.post(
+            reverse("profile"),
+            {"time_zone": "Asia/Tokyo", "fluid_unit": "ml", "colour_mode": "system"},
+        )
     due = Reminder.objects.get(owner=user).next_due_at
     assert due == _utc(2026, 12, 3, 11, 0) + dt.timedelta(days=1)
 

@@ -327,7 +327,9 @@ def test_patterns_query_count_does_not_grow_with_the_data(
 def test_changing_time_zone_moves_cramps_to_their_new_local_days(journal, alice_client):
     episode = Episode.objects.get(owner=journal, started_at=local(2026, 3, 30, 0, 30))
     assert (episode.local_date, episode.local_hour) == (dt.date(2026, 3, 30), 0)
-    response = alice_client.post("/profile/", {"time_zone": "America/New_York", "fluid_unit": "ml"})
+    response = alice_client.post(
+        "/profile/", {"time_zone": "America/New_York", "fluid_unit": "ml", "colour_mode": "system"}
+    )
     assert response.status_code == 302
     episode.refresh_from_db()
     # 23:30 UTC on 29 March is 19:30 in New York, the evening of the 29th.

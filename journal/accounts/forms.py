@@ -79,8 +79,9 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "fluid_unit"]
+        fields = ["time_zone", "fluid_unit", "colour_mode"]
         labels = {"fluid_unit": "Fluid units"}
+        help_texts = {"colour_mode": "Dark pages are easier on the eyes at night."}
 
 
 class EmailForm(forms.Form):

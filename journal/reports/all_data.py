@@ -28,7 +28,11 @@ def build(user: AbstractBaseUser, profile: Profile) -> dict:
         # Not the email address: an account made with another person's address has none,
         # which would tell whoever made it that the address has an account here.
         "account": {"username": user.get_username(), "date_joined": _iso(user.date_joined)},
-        "profile": {"time_zone": profile.time_zone, "fluid_unit": profile.fluid_unit},
+        "profile": {
+            "time_zone": profile.time_zone,
+            "fluid_unit": profile.fluid_unit,
+            "colour_mode": profile.colour_mode,
+        },
         "medications": [
             {
                 "name": m.name,

@@ -5,7 +5,8 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from journal import formatting
-from journal.palette import THEME_COLOUR
+from journal.models import ColourMode
+from journal.palette import THEME_COLOUR, THEME_COLOUR_DARK
 from journal.patterns import guidance
 
 register = template.Library()
@@ -88,9 +89,19 @@ def patient_reported() -> str:
 
 
 @register.simple_tag
-def theme_colour() -> str:
-    """The colour the phone paints its status bar in; the manifest says the same."""
-    return THEME_COLOUR
+def theme_colour(mode: str = ColourMode.LIGHT) -> str:
+    """The colour the phone paints its status bar in, the navbar's in that colour mode;
+    the manifest says the light one."""
+    return THEME_COLOUR_DARK if mode == ColourMode.DARK else THEME_COLOUR
+
+
+@register.simple_tag(takes_context=True)
+def colour_mode(context) -> str:
+    """The person's choice of light or dark pages; "system" (the phone's setting) for
+    anyone signed out. The page carries it (templates/base.html), so it is right from
+    the first paint, with no script."""
+    profile = getattr(context.get("request"), "profile", None)
+    return profile.colour_mode if profile is not None else ColourMode.SYSTEM
 
 
 @register.simple_tag

@@ -468,7 +468,15 @@ SIGNED_OUT = [
     Step("signup-phone", _path("/accounts/signup/"), PHONE),
     Step("locked-out", _locked_out, expected_problem=r"status of 429 \(Too Many Requests\)"),
 ]
-WALKS = {"demo": SIGNED_IN, "new": SIGNED_IN, "signed-out": SIGNED_OUT}
+# "-dark": the same walk with the browser set to dark, which the pages follow (the
+# profile's colour mode is "system" by default): both modes must meet AA contrast.
+WALKS = {
+    "demo": SIGNED_IN,
+    "new": SIGNED_IN,
+    "signed-out": SIGNED_OUT,
+    "demo-dark": SIGNED_IN,
+    "signed-out-dark": SIGNED_OUT,
+}
 
 
 @dataclass
@@ -481,6 +489,7 @@ class PageResult:
 
 def _open_as(who: str, new_page, live_server) -> Visit:
     page = new_page(**DESKTOP)
+    who = who.removesuffix("-dark")
     if who == "demo":
         call_command("seed_demo", "--username", "demo", "--password", PASSWORD, "--days", "365")
         sign_in(page, live_server.url, "demo")
@@ -497,7 +506,9 @@ def _walk(who: str, new_page, live_server, problems) -> dict[str, PageResult]:
     v.page.set_default_timeout(10_000)  # a page that fails to show fails fast
     # Bootstrap skips its animations for this setting: the phone menu opens at once rather
     # than after a slide. axe sees the same page either way.
-    v.page.emulate_media(reduced_motion="reduce")
+    v.page.emulate_media(
+        reduced_motion="reduce", color_scheme="dark" if who.endswith("-dark") else "light"
+    )
     results = {}
     for step in WALKS[who]:
         result = results[step.name] = PageResult()

@@ -26,11 +26,20 @@ export const longDate = new Intl.DateTimeFormat(lang, {
   timeZone: "UTC",
 });
 
-// Chart.js's defaults for every chart: the page's own font and text colour, no animation.
+// A colour the page's stylesheet sets (Bootstrap's variables follow the colour mode).
+const pageVar = (name) => getComputedStyle(document.body).getPropertyValue(name).trim();
+
+// The palette as this page shows it: the lines between stacked segments take the page's
+// background, so they read as gaps in dark mode as in light.
+export const forPage = (palette) => ({ ...palette, edge: pageVar("--bs-body-bg") || palette.edge });
+
+// Chart.js's defaults for every chart: the page's own font, text and line colours (so
+// they follow dark mode), no animation.
 export const setDefaults = (Chart, palette) => {
   const bodyStyle = getComputedStyle(document.body);
   Chart.defaults.font.family = bodyStyle.fontFamily;
   Chart.defaults.color = bodyStyle.color || palette.text;
+  Chart.defaults.borderColor = pageVar("--bs-border-color") || Chart.defaults.borderColor;
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.plugins.legend.labels.boxWidth = 14;

@@ -11,6 +11,7 @@ import {
   categoryAxis,
   countAxis,
   fitRows,
+  forPage,
   helpFmt,
   horizontalBars,
   list,
@@ -40,7 +41,8 @@ if (document.getElementById("chart-data") && typeof Chart === "function") {
   drawAll(Chart, charts, palette || {}, window.crampCharts);
 }
 
-function drawAll(Chart, charts, colours, drawn) {
+function drawAll(Chart, charts, palette, drawn) {
+  const colours = forPage(palette);
   const { blue, orange, green, pink, vermillion, grey, edge } = colours;
   setDefaults(Chart, colours);
   const draw = makeDrawer(Chart, charts, drawn);
