@@ -4,14 +4,14 @@ costs points.
 Run by hand, from the project root (a measurement, not a test):
 
     .venv/bin/python -m bench.lighthouse [--runs 3] [--only-page home|quick|patterns]
-        [--only-preset mobile|desktop] [--keep DIR]
+        [--only-preset mobile|desktop] [--only-mode light|dark] [--keep DIR]
 
 On first use it installs Lighthouse (the exact version in LIGHTHOUSE_VERSION) from the
 npm registry into ~/.cache/crampjournal/lighthouse-<version> (outside git;
 $XDG_CACHE_HOME is honoured), then runs its CLI with node against Debian's chromium
 (CHROME_PATH, default /usr/bin/chromium), headless, with nothing but loopback to talk to.
-A run takes about 15 s; the whole default set (3 pages x 2 presets x 3 runs) about 5
-minutes on a 2-core machine.
+A run takes about 15 s; the whole default set (3 pages x 2 presets x 2 modes x 3 runs)
+about 10 minutes on a 2-core machine.
 
 The app runs as `make serve` runs it (loadtest.servers.running_stack: gunicorn, DEBUG
 off, WhiteNoise's compressed, hashed static files, a scratch SQLite file), with a demo
@@ -19,7 +19,10 @@ account seeded by `manage.py seed_demo` (a year of data). The script signs in on
 HTTP and hands the session cookie to Lighthouse, so every page measured is the signed-in
 one: home (/), quick log (/episodes/quick/) and Patterns (/patterns/, its default
 range), each with the mobile preset (Lighthouse's default: a mid-range phone on slow 4G,
-simulated) and the desktop one, --runs times each.
+simulated) and the desktop one, in light and in dark mode, --runs times each. Lighthouse
+has no way to ask for a dark phone, so the dark runs set the demo account's own colour
+choice (Profile.colour_mode) to dark: the server then writes data-bs-theme="dark" into
+every page, as it does for anyone who chose it.
 
 What it prints:
 - one line per Lighthouse run as it ends (scores, metrics, Lighthouse's CPU benchmark);
@@ -93,6 +96,7 @@ CHROME_FLAGS = (
 
 PAGES = {"home": "/", "quick": "/episodes/quick/", "patterns": "/patterns/"}
 PRESETS = ("mobile", "desktop")
+MODES = ("light", "dark")
 CATEGORIES = ("performance", "accessibility", "best-practices")
 # Lighthouse's audit ids of the metrics printed, with the unit shown.
 METRICS = {
@@ -116,6 +120,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="runs per page and preset (3)")
     parser.add_argument("--only-page", choices=sorted(PAGES), help="measure this page only")
     parser.add_argument("--only-preset", choices=PRESETS, help="measure this preset only")
+    parser.add_argument("--only-mode", choices=MODES, help="measure this colour mode only")
     parser.add_argument("--keep", type=Path, help="write every run's JSON report here")
     args = parser.parse_args(argv)
     if args.runs < 1:
@@ -276,6 +281,24 @@ def sign_in(base: str, password: str) -> str:
     return session_id
 
 
+def set_colour_mode(env: dict[str, str], mode: str) -> None:
+    """The demo account's own colour choice, which every page it is served follows."""
+    _manage(
+        env,
+        "shell",
+        "-c",
+        "from journal.models import Profile; "
+        f"Profile.objects.filter(user__username={DEMO_USERNAME!r}).update(colour_mode={mode!r})",
+    )
+
+
+def check_colour_mode(base: str, session_id: str, mode: str) -> None:
+    """The pages are served in the mode asked for, or the figures would be mislabelled."""
+    page = requests.get(base + "/", cookies={"sessionid": session_id}, timeout=30).text
+    if ('data-bs-theme="dark"' in page) != (mode == "dark"):
+        raise LighthouseFailed(f"the demo account's pages are not served in {mode} mode")
+
+
 # Figures ----------------------------------------------------------------------------
 
 
@@ -283,6 +306,7 @@ def sign_in(base: str, password: str) -> str:
 class Measurement:
     page: str
     preset: str
+    mode: str
     reports: list[dict[str, Any]] = field(default_factory=list)
 
     def score(self, category: str) -> float | None:
@@ -319,7 +343,7 @@ def format_metric(value: float, unit: str) -> str:
 def print_table(measurements: list[Measurement], runs: int) -> None:
     print(f"\nmedians of {runs} run(s) per row (scores 0-1; targets: {target_text()})")
     header = (
-        f"{'page':<9} {'preset':<8} {'perf':>5} {'a11y':>5} {'b.p.':>5}  "
+        f"{'page':<9} {'preset':<8} {'mode':<6} {'perf':>5} {'a11y':>5} {'b.p.':>5}  "
         f"{'FCP ms':>7} {'LCP ms':>7} {'TBT ms':>7} {'CLS':>6}  missed"
     )
     print(header)
@@ -332,7 +356,7 @@ def print_table(measurements: list[Measurement], runs: int) -> None:
             if score is None or score < TARGETS[category]
         ]
         print(
-            f"{m.page:<9} {m.preset:<8} "
+            f"{m.page:<9} {m.preset:<8} {m.mode:<6} "
             + " ".join(f"{format_score(score):>5}" for score in scores)
             + f"  {m.metric('first-contentful-paint'):>7.0f}"
             f" {m.metric('largest-contentful-paint'):>7.0f}"
@@ -351,7 +375,7 @@ def target_text() -> str:
 def print_targets(measurements: list[Measurement]) -> None:
     for category, target in TARGETS.items():
         missed = [
-            f"{m.page} {m.preset} ({format_score(m.score(category))})"
+            f"{m.page} {m.preset} {m.mode} ({format_score(m.score(category))})"
             for m in measurements
             if (m.score(category) or 0) < target
         ]
@@ -395,7 +419,7 @@ def print_scripts(measurements: list[Measurement], base: str) -> None:
         }
         top = sorted(medians.items(), key=lambda kv: -kv[1])[:4]
         shown = ", ".join(f"{url} {ms:.0f}" for url, ms in top if ms) or "nothing over 50 ms"
-        print(f"  {m.page:<9} {m.preset:<8} {shown}")
+        print(f"  {m.page:<9} {m.preset:<8} {m.mode:<6} {shown}")
 
 
 # What costs points ----------------------------------------------------------------------
@@ -428,7 +452,7 @@ def audit_weights(report: dict[str, Any]) -> dict[str, tuple[str, float]]:
 def collect_findings(measurements: list[Measurement], base: str) -> dict[str, Finding]:
     findings: dict[str, Finding] = {}
     for m in measurements:
-        where = f"{m.page} {m.preset}"
+        where = f"{m.page} {m.preset} {m.mode}"
         for report in m.reports:
             weights = audit_weights(report)
             for audit_id, audit in report["audits"].items():
@@ -586,13 +610,17 @@ def measure_all(args: argparse.Namespace) -> tuple[list[Measurement], str]:
     cli = lighthouse_cli()
     pages = [args.only_page] if args.only_page else list(PAGES)
     presets = [args.only_preset] if args.only_preset else list(PRESETS)
+    modes = [args.only_mode] if args.only_mode else list(MODES)
     print(f"lighthouse {LIGHTHOUSE_VERSION} ({cli})")
     print(f"node       {version_of([node(), '--version'])}")
     print(f"chrome     {version_of([CHROME_PATH, '--version'])} ({CHROME_PATH})")
     # Other work on the machine slows the mobile runs most (4x CPU throttling on top).
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"machine    {platform.platform()}, {os.cpu_count()} CPUs, load average {load}")
-    print(f"runs       {args.runs} per page and preset: {', '.join(pages)} x {', '.join(presets)}")
+    print(
+        f"runs       {args.runs} per page, preset and mode: "
+        f"{', '.join(pages)} x {', '.join(presets)} x {', '.join(modes)}"
+    )
 
     password = secrets.token_urlsafe(16)
     with (
@@ -611,24 +639,28 @@ def measure_all(args: argparse.Namespace) -> tuple[list[Measurement], str]:
         headers.write_text(json.dumps({"Cookie": f"sessionid={sign_in(base, password)}"}))
 
         measurements, retried = [], []
-        for page in pages:
-            for preset in presets:
-                measurement = Measurement(page, preset)
-                for run in range(1, args.runs + 1):
-                    phase = time.monotonic()
-                    out = workdir / f"{page}-{preset}-{run}.json"
-                    report = run_with_retries(
-                        cli, base + PAGES[page], preset, headers, out, retried
-                    )
-                    measurement.reports.append(report)
-                    print(
-                        f"{page:<9} {preset:<8} run {run}/{args.runs} "
-                        f"({time.monotonic() - phase:.0f} s): {run_summary(report)}",
-                        flush=True,
-                    )
-                    if args.keep:
-                        keep_report(report, args.keep, out.name)
-                measurements.append(measurement)
+        session_id = json.loads(headers.read_text())["Cookie"].split("=", 1)[1]
+        for mode in modes:
+            set_colour_mode(stack.env, mode)
+            check_colour_mode(base, session_id, mode)
+            for page in pages:
+                for preset in presets:
+                    measurement = Measurement(page, preset, mode)
+                    for run in range(1, args.runs + 1):
+                        phase = time.monotonic()
+                        out = workdir / f"{page}-{preset}-{mode}-{run}.json"
+                        report = run_with_retries(
+                            cli, base + PAGES[page], preset, headers, out, retried
+                        )
+                        measurement.reports.append(report)
+                        print(
+                            f"{page:<9} {preset:<8} {mode:<6} run {run}/{args.runs} "
+                            f"({time.monotonic() - phase:.0f} s): {run_summary(report)}",
+                            flush=True,
+                        )
+                        if args.keep:
+                            keep_report(report, args.keep, out.name)
+                    measurements.append(measurement)
     if args.keep:
         print(f"JSON reports kept in {args.keep}")
     if retried:

@@ -30,6 +30,18 @@ TEXT = "#212529"
 AXIS = "#555"
 # The thin line between the stacked segments of one bar.
 EDGE = "#fff"
+# The body map in the report (journal.body_map): the body, and the edge of each place,
+# dark enough to see against white (3:1); the count's disc is EDGE.
+BODY = "#e9ecef"
+BODY_EDGE = GREY
+
+# The report's calendar: a day's worst intensity, in five steps from light to dark blue
+# (ColorBrewer's "Blues"), so the order survives a greyscale printer; INTENSITY_TEXT is
+# the number written on each step.
+INTENSITY_STEPS = ["#c6dbef", "#9ecae1", "#4292c6", "#2171b5", "#08306b"]
+INTENSITY_TEXT = [TEXT, TEXT, TEXT, "#fff", "#fff"]
+# A day with no record: an outline only, dashed.
+NO_RECORD = "#adb5bd"
 
 PALETTE = {
     "blue": BLUE,

@@ -93,7 +93,7 @@ def test_another_persons_cramps_never_show(user, other_user, client_for, make_ep
 def test_empty_account_gets_guidance_not_blank_charts(alice_client):
     html = alice_client.get(reverse("patterns")).content.decode()
     assert "<canvas" not in html
-    assert html.count("data-empty=") == 9  # every chart
+    assert html.count("data-empty=") == 10  # every chart, and the body map
     assert "Daily check-ins on days with and without cramps" in html
 
 
@@ -113,10 +113,20 @@ def test_the_charts_and_the_reports_svg_share_one_palette(user, alice_client, ma
     assert _json_script(page, "chart-palette") == palette.PALETTE
 
     report = alice_client.get(reverse("report")).content.decode()
-    svg = "".join(re.findall(r"<svg .*?</svg>", report, flags=re.S))
+    svg = "".join(re.findall(r'<svg [^>]*class="report-chart".*?</svg>', report, flags=re.S))
     assert svg.count("<svg ") == 3
     assert set(re.findall(r'<rect [^>]*fill="([^"]+)"', svg)) == {palette.PALETTE["blue"]}
     assert set(re.findall(r'stroke="([^"]+)"', svg)) == {palette.PALETTE["axis"]}
+    # The body map is drawn in the palette too: the Patterns page's blue on its own grey.
+    body = "".join(re.findall(r'<svg [^>]*class="body-map".*?</svg>', report, flags=re.S))
+    assert body.count("<svg ") == 1
+    assert set(re.findall(r'fill="([^"]+)"', body)) == {
+        palette.BODY,
+        palette.BLUE,
+        palette.EDGE,
+        palette.TEXT,
+    }
+    assert set(re.findall(r'stroke="([^"]+)"', body)) == {palette.BODY_EDGE}
 
     scripts = sorted((settings.BASE_DIR / "static" / "js" / "charts").glob("*.js"))
     assert scripts

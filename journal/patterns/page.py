@@ -11,7 +11,7 @@ import math
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from journal import formatting
+from journal import body_map, formatting
 from journal.models import Activity, Side
 from journal.patterns import flags, guidance, insights, stats
 from journal.patterns.headlines import headlines
@@ -183,6 +183,11 @@ def build(
         "insights": insights.pattern_insights(current, triggers, reliefs)
         + insights.day_insights(days, unit),
         "checked_in_days": days.total,
+        "body_map": {
+            "regions": where_and_when.regions,
+            "rows": body_map.table(where_and_when.regions),
+            "title": body_map.TITLE,
+        },
     }
 
 

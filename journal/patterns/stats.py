@@ -283,6 +283,39 @@ def per_day(user: AbstractBaseUser, period: Period) -> dict[dt.date, tuple[int, 
     return {day: (n, total) for day, n, total in rows}
 
 
+@dataclass(frozen=True)
+class Day:
+    """One local day of the calendar: its worst cramp (None: no cramp), whether a cramp
+    broke that night's sleep, and whether the person checked in."""
+
+    date: dt.date
+    worst: int | None
+    broke_sleep: bool
+    checked_in: bool
+
+
+def calendar_days(user: AbstractBaseUser, period: Period) -> list[Day]:
+    """Every day of the period, first to last, from two grouped queries."""
+    rows = (
+        episodes_in(user, period)
+        .values("local_date")
+        .annotate(worst=Max("intensity"), broke=Count("pk", filter=Q(broke_sleep=True)))
+        .values_list("local_date", "worst", "broke")
+    )
+    cramps = {day: (worst, broke) for day, worst, broke in rows}
+    checked = set(
+        CheckIn.objects.for_user(user)
+        .filter(date__gte=period.start, date__lte=period.end)
+        .values_list("date", flat=True)
+    )
+    days = []
+    for offset in range(period.days):
+        day = period.start + dt.timedelta(days=offset)
+        worst, broke = cramps.get(day, (None, 0))
+        days.append(Day(day, worst, bool(broke), day in checked))
+    return days
+
+
 # The episodes-over-time chart's bucket, from the range's length: days up to about two
 # months, weeks up to about eighteen months, months beyond, so ten years draw about 120
 # points, not 520.

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import Substr
 
+from journal import body_map, formatting
 from journal.models import (
     MAX_MEDICATIONS,
     MAX_NOTE_LENGTH,
@@ -130,6 +131,7 @@ def build(
     minimum = stats.setting("INSIGHT_MIN_DAYS")
     episodes = listed_episodes(user, period, options)
     medications = medication_rows(user, first, today)
+    over_time = stats.over_time(user, period)
     records_before = first is not None and first < period.start
     return {
         "options": options,
@@ -146,6 +148,8 @@ def build(
         "rest_share": _share(rest, current.episodes),
         "exercise_share": _share(exercise, current.episodes),
         "regions": [_region_text(region) for region in where.regions],
+        "body_map": body_map.counts_map(where.regions) if where.regions else None,
+        "body_map_title": body_map.TITLE,
         "flags": flags.evaluate(flags.load(user, period, first)),
         "medications": medications,
         # Only a list made before the limit (or in the admin) can be longer.
@@ -161,9 +165,8 @@ def build(
         "episodes_left_out": current.episodes - len(episodes),
         "max_episodes": MAX_EPISODES,
         "note_limit": MAX_NOTE_LENGTH,
-        "charts": charts(
-            stats.bucket_for(period), stats.over_time(user, period), where.hours, current
-        ),
+        **page_one(user, period, over_time),
+        "charts": charts(where.hours, current),
     }
 
 
@@ -187,19 +190,82 @@ OVER_TIME_TITLES = {
 }
 
 
-def charts(bucket: str, over_time: list[dict], hours: list[int], summary: stats.Summary) -> list:
-    """The report's charts as SVG, from the Patterns page's own series."""
+def page_one(user: AbstractBaseUser, period: Period, over_time: list[dict]) -> dict:
+    """What a clinician takes in at a glance, first: the calendar of the range and the
+    episodes over time with each medication change marked on it."""
+    bucket = stats.bucket_for(period)
     labels = [
         f"{row['start']:%b %Y}" if bucket == "month" else f"{row['start'].day} {row['start']:%b}"
         for row in over_time
     ]
-    return [
-        svg.bar_chart(
-            OVER_TIME_TITLES[bucket],
+    changes = medication_changes(user, period)
+    days = stats.calendar_days(user, period)
+    summary = calendar_text(days)
+    trend_title = OVER_TIME_TITLES[bucket]
+    # The SVGs' own names carry what they show, for a screen reader in the HTML report.
+    marked = "; ".join(f"{number}: {text}" for number, (_, text) in enumerate(changes, 1))
+    return {
+        "calendar_title": CALENDAR_TITLE,
+        "calendar": svg.calendar(f"{CALENDAR_TITLE}. {summary}", days),
+        "calendar_text": summary,
+        "trend_title": trend_title,
+        "trend": svg.bar_chart(
+            f"{trend_title}. Medication changes marked: {marked}." if changes else trend_title,
             labels,
             [row["episodes"] for row in over_time],
             every=max(1, len(labels) // 10),
+            markers=[
+                (_position(over_time, day), str(number))
+                for number, (day, _) in enumerate(changes, 1)
+            ],
         ),
+        "medication_changes": [text for _, text in changes],
+    }
+
+
+CALENDAR_TITLE = "Each day of the range, shaded by its worst cramp"
+
+
+def calendar_text(days: list[stats.Day]) -> str:
+    """The calendar in words: its text alternative, and the line beneath it."""
+    cramp = [d for d in days if d.worst is not None]
+    free = sum(1 for d in days if d.worst is None and d.checked_in)
+    broken = sum(1 for d in cramp if d.broke_sleep)
+    text = (
+        f"{len(cramp)} cramp day{'s' if len(cramp) != 1 else ''} "
+        f"(sleep broken on {broken}), {free} checked in without a cramp, "
+        f"{len(days) - len(cramp) - free} with no record."
+    )
+    if len({(d.date.year, d.date.month) for d in days}) > svg.CAL_MONTHS:
+        text += f" The calendar shows the range's last {svg.CAL_MONTHS} months."
+    return text
+
+
+def medication_changes(user: AbstractBaseUser, period: Period) -> list[tuple[dt.date, str]]:
+    """Each medicine started or stopped in the period, in date order: (day, what)."""
+    span = (period.start, period.end)
+    medications = Medication.objects.for_user(user).filter(
+        Q(started_on__range=span) | Q(stopped_on__range=span)
+    )
+    changes = []
+    for m in medications:
+        for day, what in ((m.started_on, "started"), (m.stopped_on, "stopped")):
+            if day and period.start <= day <= period.end:
+                changes.append((day, f"{m.name} {what} {formatting.local_date(day)}"))
+    return sorted(changes)
+
+
+def _position(over_time: list[dict], day: dt.date) -> float:
+    """Where a day falls on the episodes-over-time chart, in bars from its left edge."""
+    for i, row in enumerate(over_time):
+        if day < row["start"] + dt.timedelta(days=row["length"]):
+            return i + (day - row["start"]).days / row["length"]
+    return float(len(over_time))
+
+
+def charts(hours: list[int], summary: stats.Summary) -> list:
+    """The report's other charts as SVG, from the Patterns page's own series."""
+    return [
         svg.bar_chart(
             "Episodes by the local hour they began", [f"{h:02d}" for h in range(24)], hours, 3
         ),

@@ -4,7 +4,7 @@ from html import escape as escape_text
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from journal import formatting
+from journal import body_map, formatting
 from journal.models import ColourMode
 from journal.palette import THEME_COLOUR, THEME_COLOUR_DARK
 from journal.patterns import guidance
@@ -121,3 +121,15 @@ def table_body(rows: list[list]) -> SafeString:
             for first, *rest in rows
         )
     )
+
+
+@register.simple_tag
+def body_map_picker() -> SafeString:
+    """The body map on the episode forms (journal.body_map)."""
+    return body_map.picker()
+
+
+@register.simple_tag
+def body_map_counts(regions: list[dict]) -> SafeString:
+    """The body map shaded by how many cramps each place had (journal.body_map)."""
+    return body_map.counts_map(regions)

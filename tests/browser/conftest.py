@@ -86,10 +86,11 @@ def new_page(browser, live_server, problems):
     own_host = urlsplit(live_server.url).netloc
     contexts = []
 
-    def make(width: int = 360, height: int = 740, javascript: bool = True):
+    def make(width: int = 360, height: int = 740, javascript: bool = True, touch: bool = False):
         context = browser.new_context(
             viewport={"width": width, "height": height},
             java_script_enabled=javascript,
+            has_touch=touch,
             timezone_id="Europe/Paris",
         )
         contexts.append(context)

@@ -411,3 +411,26 @@ def test_7_every_main_page_fits_a_phone(new_page, live_server, tmp_path, account
         assert sorted(p.name for p in folder.glob(f"*-{width}.png")) == sorted(
             f"{name}-{width}.png" for name in SCREENSHOTS.values()
         )
+
+
+DARK_SCREENSHOTS = ["/", "/episodes/quick/", "/patterns/", "/report/"]
+
+
+def test_7_demo_pages_in_dark_mode(new_page, live_server, tmp_path):
+    """The README's dark screenshots, beside test_7's light ones: a phone set to dark
+    gets dark pages, with the body map on the quick log and on Patterns."""
+    page = new_page(width=390, height=844)
+    page.emulate_media(reduced_motion="reduce", color_scheme="dark")
+    call_command("seed_demo", "--username", "demo", "--password", PASSWORD, "--days", "120")
+    sign_in(page, live_server.url, "demo")
+    folder = _screenshot_dir(tmp_path)
+    for path in DARK_SCREENSHOTS:
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("load")
+        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(33, 37, 41)", path
+        page.screenshot(path=str(folder / f"{SCREENSHOTS[path]}-390-dark.png"))
+    page.goto(live_server.url + "/episodes/quick/")
+    assert page.locator("[data-body-map]").is_visible()
+    page.goto(live_server.url + "/patterns/")
+    assert page.locator("[data-spot][data-count]:not([data-count='0'])").count() > 0

@@ -72,8 +72,9 @@ def test_a_new_account_sees_what_to_log_instead_of_blank_charts(signed_up, live_
     page.goto(f"{live_server.url}/patterns/")
     page.wait_for_load_state("load")
     empty = page.eval_on_selector_all("[data-empty]", "els => els.map(e => e.dataset.empty)")
-    assert sorted(empty) == sorted(KEYS)
-    assert all(page.locator(f'[data-empty="{key}"]').is_visible() for key in KEYS)
+    # Every chart, and the body map beside them.
+    assert sorted(empty) == sorted([*KEYS, "body-map"])
+    assert all(page.locator(f'[data-empty="{key}"]').is_visible() for key in [*KEYS, "body-map"])
     assert page.locator("canvas").count() == 0
     assert page.evaluate("Object.keys(window.crampCharts || {}).length") == 0
 

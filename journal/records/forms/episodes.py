@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
@@ -37,6 +37,10 @@ from journal.records import services
 def _check_not_in_future(started_at: dt.datetime) -> None:
     if started_at > timezone.now() + FUTURE_TOLERANCE:
         raise forms.ValidationError("The start can't be more than 5 minutes in the future.")
+
+
+# The body map, drawn above the region and side boxes it sets (journal.body_map).
+BODY_MAP = HTML('{% include "includes/body_map_picker.html" %}')
 
 
 class ClientIdMixin:
@@ -151,6 +155,7 @@ class EpisodeForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
                     css_class="row",
                 ),
                 "ongoing",
+                BODY_MAP,
                 "body_region",
                 "side",
                 "intensity",
@@ -263,7 +268,19 @@ QUICK_DURATION_CHOICES = [
 ]
 
 
-class QuickLogForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
+class BodyMapLayoutMixin:
+    """A short form's fields in their order, with the body map above region and side."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        names = list(self.fields)
+        names.insert(names.index("body_region"), BODY_MAP)
+        self.helper.layout = Layout(*names)
+
+
+class QuickLogForm(BodyMapLayoutMixin, ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
     """One screen, sensible defaults: a cramp logged in two taps."""
 
     started_ago = forms.TypedChoiceField(
@@ -290,7 +307,7 @@ class QuickLogForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
         return episode
 
 
-class TimerStartForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
+class TimerStartForm(BodyMapLayoutMixin, ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
     intensity = intensity_field()
 
     class Meta:

@@ -1,0 +1,135 @@
+"""The body map in chromium: every place on it, tapped or chosen from the keyboard,
+saves its region and side; it fits a phone; the full and edit forms have it too. The
+``new_page`` fixture fails a test on any console error, CSP violation or request to
+another host."""
+
+import pytest
+
+from journal import body_map
+from journal.models import Episode
+from tests.browser.helpers import sign_up, submit_and_wait
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUICK = "/episodes/quick/"
+
+
+def _saved(username: str = "walker") -> tuple[str, str]:
+    episode = Episode.objects.filter(owner__username=username).latest("pk")
+    return episode.body_region, episode.side
+
+
+def _spot(page, spot):
+    return page.get_by_role("button", name=spot.name, exact=True)
+
+
+def test_each_place_tapped_saves_its_region_and_side(new_page, live_server):
+    page = new_page(touch=True)
+    sign_up(page, live_server.url, "walker")
+    for spot in body_map.SPOTS:
+        page.goto(live_server.url + QUICK)
+        _spot(page, spot).tap()
+        assert _spot(page, spot).get_attribute("aria-pressed") == "true"
+        # The boxes beside the map say the same, for a screen reader and without a script.
+        assert page.input_value("#id_body_region") == spot.region.value
+        assert page.input_value("#id_side") == spot.side.value
+        submit_and_wait(page)
+        assert _saved() == (spot.region.value, spot.side.value), spot.name
+
+
+def test_each_place_chosen_from_the_keyboard_saves_it(new_page, live_server):
+    page = new_page()
+    sign_up(page, live_server.url, "walker")
+    page.goto(live_server.url + QUICK)
+    # The map's places are in the tab order, just before the boxes they set, with a
+    # ring to see.
+    page.focus("#id_body_region")
+    page.keyboard.press("Shift+Tab")
+    last = body_map.SPOTS[-1]
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == last.name
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.stroke, s.strokeWidth]; }"
+    )
+    resting = _spot(page, body_map.SPOTS[0]).evaluate("e => getComputedStyle(e).strokeWidth")
+    assert ring[1] == "4px" and resting != "4px"
+    for i, spot in enumerate(body_map.SPOTS):
+        page.goto(live_server.url + QUICK)
+        _spot(page, spot).focus()
+        page.keyboard.press("Enter" if i % 2 else " ")
+        assert _spot(page, spot).get_attribute("aria-pressed") == "true"
+        page.focus("main button[type=submit]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert _saved() == (spot.region.value, spot.side.value), spot.name
+
+
+def test_the_map_shows_what_the_boxes_hold(new_page, live_server):
+    """The quick log opens on the last place; 'Both' lights both sides; a wrong tap is
+    put right by the next."""
+    page = new_page(touch=True)
+    sign_up(page, live_server.url, "walker")
+    page.goto(live_server.url + QUICK)
+    page.get_by_role("button", name="Left calf", exact=True).tap()
+    page.get_by_role("button", name="Right calf", exact=True).tap()
+    assert page.input_value("#id_side") == "right"
+    assert page.get_by_role("button", name="Left calf").get_attribute("aria-pressed") == "false"
+    page.select_option("#id_side", "both")
+    for name in ("Left calf", "Right calf"):
+        assert (
+            page.get_by_role("button", name=name, exact=True).get_attribute("aria-pressed")
+            == "true"
+        )
+    submit_and_wait(page)
+    assert _saved() == ("calf", "both")
+    page.goto(live_server.url + QUICK)
+    # Preselected, so saving again is one tap.
+    assert page.get_by_role("button", name="Left calf").get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("button", name="Right calf").get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("button", name="Left hand").get_attribute("aria-pressed") == "false"
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_map_fits_a_phone_with_room_for_a_thumb(new_page, live_server, width):
+    page = new_page(width=width)
+    sign_up(page, live_server.url, "walker")
+    for path in (QUICK, "/episodes/new/"):
+        page.goto(live_server.url + path)
+        assert page.locator("[data-body-map]").is_visible()
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        ), path
+        if path == QUICK:
+            # Still two taps: the Save button is on the screen as the page opens.
+            save = page.locator("main button[type=submit]").bounding_box()
+            assert save["y"] >= 0 and save["y"] + save["height"] <= 740, (width, save)
+        for spot in body_map.SPOTS:
+            box = _spot(page, spot).bounding_box()
+            assert box["width"] >= 44 and box["height"] >= 44, (width, spot.name, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (width, spot.name)
+
+
+def test_the_full_and_edit_forms_set_region_and_side(new_page, live_server):
+    page = new_page(touch=True)
+    sign_up(page, live_server.url, "walker")
+    page.goto(live_server.url + "/episodes/new/")
+    page.get_by_role("button", name="Left foot", exact=True).tap()
+    submit_and_wait(page)
+    episode = Episode.objects.get(owner__username="walker")
+    assert (episode.body_region, episode.side) == ("foot", "left")
+    page.goto(f"{live_server.url}/episodes/{episode.pk}/edit/")
+    assert page.get_by_role("button", name="Left foot").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Right hamstring", exact=True).tap()
+    submit_and_wait(page)
+    assert _saved() == ("hamstring", "right")
+
+
+def test_without_a_script_the_boxes_do_the_work(new_page, live_server):
+    page = new_page(javascript=False)
+    sign_up(page, live_server.url, "walker")  # the sign-up form works without a script
+    page.goto(live_server.url + QUICK)
+    assert not page.locator("[data-body-map]").is_visible()
+    page.select_option("#id_body_region", "neck")
+    page.select_option("#id_side", "na")
+    submit_and_wait(page)
+    assert _saved() == ("neck", "na")
