@@ -179,8 +179,8 @@ def _svg(attrs: str, inner: list[str]) -> SafeString:
 
 def picker() -> SafeString:
     """The map for the episode forms. Each region is a button (static/js/body_map.js
-    makes it press the select boxes beside it); without a script the map stays hidden
-    and the select boxes do the work."""
+    makes it press the select boxes beside it); without a script the map is hidden
+    (static/css/no-script.css) and the select boxes do the work."""
     spots = [
         spot.rect(
             f'class="bm-spot" fill="{PART_FILL}" stroke="{PART_EDGE}" role="button" '

@@ -582,6 +582,8 @@ class ShareLink(models.Model):
     end = models.DateField()
     name = models.CharField(max_length=60, blank=True)
     include_notes = models.BooleanField(default=False)
+    # The clinician may also download the range's journal as FHIR R4 (JSON).
+    include_fhir = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -39,7 +39,7 @@ BODY_EDGE = GREY
 # (ColorBrewer's "Blues"), so the order survives a greyscale printer; INTENSITY_TEXT is
 # the number written on each step.
 INTENSITY_STEPS = ["#c6dbef", "#9ecae1", "#4292c6", "#2171b5", "#08306b"]
-INTENSITY_TEXT = [TEXT, TEXT, TEXT, "#fff", "#fff"]
+INTENSITY_TEXT = [TEXT, TEXT, TEXT, "#ffffff", "#ffffff"]
 # A day with no record: an outline only, dashed.
 NO_RECORD = "#adb5bd"
 

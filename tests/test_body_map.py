@@ -70,8 +70,9 @@ def test_the_forms_draw_the_map_beside_the_boxes(page, user, alice_client, make_
     else:
         url = reverse(page)
     html = alice_client.get(url).content.decode()
-    # Hidden until its script runs; the select boxes keep working without it.
-    assert re.search(r'<div class="body-map-box[^"]*" data-body-map hidden>', html)
+    # Hidden without a script (the select boxes work without one), and only then.
+    assert re.search(r'<div class="body-map-box[^"]*" data-body-map>', html)
+    assert re.search(r"<noscript><link [^>]*css/no-script\.css", html)
     assert 'aria-label="Body map: choose where it cramps"' in html
     for spot in body_map.SPOTS:
         assert f'aria-label="{spot.name}"' in html

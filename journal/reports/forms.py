@@ -9,8 +9,8 @@ from journal.patterns.forms import RangeForm
 from journal.reports import episodes_import, sharing
 
 
-class ReportForm(RangeForm):
-    """The report's range and what goes in it; notes are private, so off by default."""
+class OptionsForm(forms.Form):
+    """What goes in a report or an export; notes are private, so off by default."""
 
     name = forms.CharField(
         label="Name or initials on the report",
@@ -21,6 +21,10 @@ class ReportForm(RangeForm):
     include_notes = forms.BooleanField(
         label="Include my notes", required=False, help_text="Off by default: notes are private."
     )
+
+
+class ReportForm(RangeForm, OptionsForm):
+    """The report's range and what goes in it."""
 
 
 class ShareForm(ReportForm):
@@ -34,6 +38,11 @@ class ShareForm(ReportForm):
             "min_value": f"Choose from 1 to {sharing.MAX_DAYS} days.",
             "max_value": f"Choose from 1 to {sharing.MAX_DAYS} days.",
         },
+    )
+    include_fhir = forms.BooleanField(
+        label="Let them download it as FHIR R4 (JSON) too",
+        required=False,
+        help_text="The range's episodes and your medicines, for a health record system.",
     )
 
 

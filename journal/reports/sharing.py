@@ -32,7 +32,7 @@ def token_hash(token: str) -> str:
 
 
 def create(
-    user: AbstractBaseUser, period: Period, options: Options, days: int
+    user: AbstractBaseUser, period: Period, options: Options, days: int, include_fhir: bool = False
 ) -> tuple[ShareLink, str]:
     """A new link and its token; the token is not stored and cannot be shown again."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -43,6 +43,7 @@ def create(
         end=period.end,
         name=options.name,
         include_notes=options.include_notes,
+        include_fhir=include_fhir,
         expires_at=timezone.now() + dt.timedelta(days=days),
     )
     return link, token

@@ -79,7 +79,7 @@ def bar_chart(
 
 
 # The calendar: one row a month, one cell a day.
-CAL_LEFT, CAL_TOP, CAL_PITCH, CAL_CELL = 64, 14, 18, 16
+CAL_LEFT, CAL_TOP, CAL_PITCH, CAL_CELL = 72, 14, 18, 16
 CAL_LEGEND = 34
 # At most this many months are drawn, the last ones of the range: a year's range starts
 # and ends in the same month, so 13 rows show all of it.
@@ -109,36 +109,61 @@ def _months(days: list[Day]) -> list[tuple[int, int]]:
     return months[-CAL_MONTHS:]
 
 
-def _day_cell(day: Day, x: float, y: float) -> list[str]:
-    if day.worst is None:
-        if day.checked_in:
-            # Checked in, no cramp: a white cell with a solid edge and a tick.
-            return [
-                f'<rect x="{x}" y="{y}" width="{CAL_CELL}" height="{CAL_CELL}" fill="#fff" '
-                f'stroke="{palette.AXIS}" stroke-width="1" data-day="{day.date}" '
-                'data-kind="free"/>',
-                f'<path d="M{x + 4} {y + 8.5} l3 3 l5 -6" fill="none" stroke="{palette.AXIS}" '
-                'stroke-width="1.5"/>',
-            ]
-        return [
-            f'<rect x="{x + 0.5}" y="{y + 0.5}" width="{CAL_CELL - 1}" height="{CAL_CELL - 1}" '
-            f'fill="none" stroke="{palette.NO_RECORD}" stroke-width="1" stroke-dasharray="2 2" '
-            f'data-day="{day.date}" data-kind="none"/>'
-        ]
-    step = intensity_step(day.worst)
-    parts = [
-        f'<rect x="{x}" y="{y}" width="{CAL_CELL}" height="{CAL_CELL}" '
-        f'fill="{palette.INTENSITY_STEPS[step]}" data-day="{day.date}" data-kind="cramp" '
-        f'data-worst="{day.worst}"/>',
-        f'<text x="{x + CAL_CELL / 2}" y="{y + 11.5}" font-size="9" text-anchor="middle" '
-        f'fill="{palette.INTENSITY_TEXT[step]}">{day.worst}</text>',
-    ]
-    if day.broke_sleep:
-        parts.append(
+class _Cells:
+    """The calendar's cells, one path per kind of day (and per shade): a year is a few
+    dozen SVG elements rather than a thousand, which WeasyPrint draws in a fraction of
+    the time. Each cramp day's number is its own text, with the day and its worst."""
+
+    def __init__(self) -> None:
+        self.none: list[str] = []
+        self.free: list[str] = []
+        self.shades: dict[int, list[str]] = {}
+        self.texts: list[str] = []
+        self.dots: list[str] = []
+
+    def add(self, day: Day, x: float, y: float, label: bool = True) -> None:
+        box = f"M{x} {y}h{CAL_CELL}v{CAL_CELL}h-{CAL_CELL}z"
+        if day.worst is None:
+            if day.checked_in:
+                # Checked in, no cramp: a white cell with a solid edge and a tick.
+                self.free.append(f"{box}M{x + 4} {y + 8.5}l3 3l5 -6")
+            else:
+                self.none.append(
+                    f"M{x + 0.5} {y + 0.5}h{CAL_CELL - 1}v{CAL_CELL - 1}h-{CAL_CELL - 1}z"
+                )
+            return
+        step = intensity_step(day.worst)
+        self.shades.setdefault(step, []).append(box)
+        if label:
+            self.texts.append(
+                f'<text x="{x + CAL_CELL / 2}" y="{y + 11.5}" font-size="9" '
+                f'text-anchor="middle" fill="{palette.INTENSITY_TEXT[step]}" '
+                f'data-day="{day.date}" data-worst="{day.worst}">{day.worst}</text>'
+            )
+        if day.broke_sleep:
+            self.dot(x, y, f' data-broke-sleep="{day.date}"')
+
+    def dot(self, x: float, y: float, attrs: str = "") -> None:
+        self.dots.append(
             f'<circle cx="{x + CAL_CELL - 2}" cy="{y + 2}" r="3" fill="{palette.TEXT}" '
-            f'stroke="#fff" stroke-width="1" data-broke-sleep="{day.date}"/>'
+            f'stroke="#fff" stroke-width="1"{attrs}/>'
         )
-    return parts
+
+    def svg(self) -> list[str]:
+        parts = []
+        if self.none:
+            parts.append(
+                f'<path d="{"".join(self.none)}" fill="none" stroke="{palette.NO_RECORD}" '
+                'stroke-width="1" stroke-dasharray="2 2"/>'
+            )
+        if self.free:
+            parts.append(
+                f'<path d="{"".join(self.free)}" fill="#fff" stroke="{palette.AXIS}" '
+                'stroke-width="1"/>'
+            )
+        for step, boxes in sorted(self.shades.items()):
+            parts.append(f'<path d="{"".join(boxes)}" fill="{palette.INTENSITY_STEPS[step]}"/>')
+        return parts + self.texts + self.dots
 
 
 def calendar(title: str, days: list[Day]) -> SafeString:
@@ -157,44 +182,36 @@ def calendar(title: str, days: list[Day]) -> SafeString:
             f'<text x="{CAL_LEFT - 6}" y="{CAL_TOP + i * CAL_PITCH + 12}" font-size="10" '
             f'text-anchor="end">{month_names.month_abbr[month]} {year}</text>'
         )
+    cells = _Cells()
     for day in days:
         i = row.get((day.date.year, day.date.month))
         if i is not None:
-            x = CAL_LEFT + (day.date.day - 1) * CAL_PITCH
-            parts += _day_cell(day, x, CAL_TOP + i * CAL_PITCH)
-    parts += _legend(CAL_TOP + len(months) * CAL_PITCH + 12)
+            cells.add(day, CAL_LEFT + (day.date.day - 1) * CAL_PITCH, CAL_TOP + i * CAL_PITCH)
+    parts += cells.svg() + _legend(CAL_TOP + len(months) * CAL_PITCH + 12)
     return _svg(WIDTH, height, title, "report-chart report-calendar", parts)
 
 
 def _legend(y: int) -> list[str]:
     """What the cells mean, drawn with the cells' own marks."""
     sample = dt.date(2000, 1, 1)
-    parts = []
+    cells = _Cells()
+    words = []
     x = 4.0
 
     def say(text: str) -> None:
         nonlocal x
-        parts.append(f'<text x="{x + CAL_CELL + 4}" y="{y + 12}" font-size="9">{text}</text>')
+        words.append(f'<text x="{x + CAL_CELL + 4}" y="{y + 12}" font-size="9">{text}</text>')
         x += CAL_CELL + 10 + 5.2 * len(text)
 
-    parts += _day_cell(Day(sample, None, False, False), x, y)
+    cells.add(Day(sample, None, False, False), x, y)
     say("no record")
-    parts += _day_cell(Day(sample, None, False, True), x, y)
+    cells.add(Day(sample, None, False, True), x, y)
     say("checked in, no cramp")
-    parts.append(f'<circle cx="{x + CAL_CELL - 2}" cy="{y + 2}" r="3" fill="{palette.TEXT}"/>')
+    cells.dot(x, y)
     say("sleep broken")
-    parts.append(f'<text x="{x}" y="{y + 12}" font-size="9">worst intensity:</text>')
+    words.append(f'<text x="{x}" y="{y + 12}" font-size="9">worst intensity:</text>')
     x += 80
     for step, label in enumerate(step_labels()):
-        parts.append(
-            f'<rect x="{x}" y="{y}" width="{CAL_CELL}" height="{CAL_CELL}" '
-            f'fill="{palette.INTENSITY_STEPS[step]}"/>'
-        )
+        cells.shades.setdefault(step, []).append(f"M{x} {y}h{CAL_CELL}v{CAL_CELL}h-{CAL_CELL}z")
         say(label)
-    # The legend's sample day must not be read back as a day of the range.
-    return [
-        part.replace(f' data-day="{sample}"', "")
-        .replace(' data-kind="none"', "")
-        .replace(' data-kind="free"', "")
-        for part in parts
-    ]
+    return cells.svg() + words

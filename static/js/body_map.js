@@ -1,7 +1,7 @@
 // The body map on the episode forms (journal/body_map.py draws it). Each place on it
 // sets the "Where" and "Side" boxes beside it, and the map shows what they hold ("Both"
 // lights both sides). A tap sets exactly that place, so a wrong tap is put right by the
-// next one. Without this script the map stays hidden and the boxes do the work.
+// next one. Without a script the map is hidden (css/no-script.css) and the boxes do the work.
 
 document.querySelectorAll("[data-body-map]").forEach((box) => {
   const form = box.closest("form");
@@ -38,6 +38,5 @@ document.querySelectorAll("[data-body-map]").forEach((box) => {
   });
   region.addEventListener("change", show);
   side.addEventListener("change", show);
-  box.hidden = false;
   show();
 });

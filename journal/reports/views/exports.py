@@ -9,30 +9,34 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from journal.accounts import audit, confirm, ratelimit
 from journal.models import AuditKind
-from journal.reports import all_data, downloads, episodes_csv, episodes_import
-from journal.reports.forms import ImportForm
+from journal.reports import all_data, downloads, episodes_csv, episodes_import, fhir
+from journal.reports.forms import ImportForm, OptionsForm
 
 CSV = "text/csv; charset=utf-8"
+FHIR_JSON = "application/fhir+json"
 
 
-def export_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "exports/export.html", {"columns": episodes_csv.COLUMNS})
+def export_page(request: HttpRequest, fhir_form: OptionsForm | None = None) -> HttpResponse:
+    # The FHIR options come back here after "Confirm it's you", as typed.
+    fhir_form = fhir_form or OptionsForm(confirm.carried(request))
+    context = {"columns": episodes_csv.COLUMNS, "fhir_form": fhir_form}
+    return render(request, "exports/export.html", context)
 
 
 # Exports read the whole journal: generous for a person, a wall for a scraper.
 EXPORT_LIMIT, EXPORT_WINDOW_SECONDS = 20, 3600
+TOO_MANY_DOWNLOADS = "Too many downloads in the last hour. Try again in an hour."
 
 
 def _export_refused(request: HttpRequest, what: str) -> HttpResponse | None:
     """The 429 page once a person has downloaded too much this hour; else the download
     is recorded in the audit trail and None returned."""
     if not ratelimit.allow(f"export:{request.user.pk}", EXPORT_LIMIT, EXPORT_WINDOW_SECONDS):
-        return ratelimit.refused(
-            request, "Too many downloads in the last hour. Try again in an hour."
-        )
+        return ratelimit.refused(request, TOO_MANY_DOWNLOADS)
     audit.record(AuditKind.EXPORT, request.user.pk, request, what)
     return None
 
@@ -59,6 +63,26 @@ def all_data_download(request: HttpRequest) -> HttpResponse:
     )
     filename = f"crampjournal-all-data-{timezone.localdate():%Y-%m-%d}.json"
     return downloads.download(data, filename, "application/json")
+
+
+@never_cache
+@require_POST
+@confirm.required(form_page="export")
+def fhir_download(request: HttpRequest) -> HttpResponse:
+    """The whole journal as a FHIR R4 Bundle, named and with notes only when asked."""
+    form = OptionsForm(request.POST)
+    if not form.is_valid():
+        return export_page(request, form)
+    if refusal := _export_refused(request, "fhir r4 json"):
+        return refusal
+    bundle = fhir.build(
+        request.user,
+        request.zone,
+        name=form.cleaned_data["name"],
+        include_notes=form.cleaned_data["include_notes"],
+    )
+    filename = f"crampjournal-fhir-r4-{timezone.localdate():%Y-%m-%d}.json"
+    return downloads.download(json.dumps(bundle, indent=1), filename, FHIR_JSON)
 
 
 # An import reads and checks up to MAX_ROWS rows (seconds of work at the ceiling): a

@@ -1,10 +1,11 @@
 """Share links: the person makes and revokes them; a clinician opens one without an
 account. The shared page shows the chosen report and nothing else."""
 
+import json
 import zoneinfo
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,8 +16,14 @@ from journal.accounts import audit, confirm, ratelimit
 from journal.models import AuditKind, ShareLink
 from journal.patterns import periods, stats
 from journal.patterns.stats import Period
-from journal.reports import clinician, downloads, sharing
+from journal.reports import clinician, downloads, fhir, sharing
 from journal.reports.forms import ShareForm
+from journal.reports.views.exports import (
+    EXPORT_LIMIT,
+    EXPORT_WINDOW_SECONDS,
+    FHIR_JSON,
+    TOO_MANY_DOWNLOADS,
+)
 
 # A shared report may be opened often (a clinic's staff), but not hammered.
 OPEN_LIMIT, OPEN_WINDOW_SECONDS = 60, 60
@@ -36,7 +43,9 @@ def share_list(request: HttpRequest) -> HttpResponse:
             first, zone, data["range"], timezone.localdate(), data["start"], data["end"]
         )
         options = clinician.Options(name=data["name"], include_notes=data["include_notes"])
-        link, token = sharing.create(request.user, period, options, data["days"])
+        link, token = sharing.create(
+            request.user, period, options, data["days"], include_fhir=data["include_fhir"]
+        )
         audit.record(AuditKind.SHARE_CREATED, request.user.pk, request, f"link {link.pk}")
         # Shown in this response only: the token is not stored anywhere.
         new_link = (link, request.build_absolute_uri(f"/s/{token}/"))
@@ -117,3 +126,28 @@ def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
             return _private(data)
         sharing.keep_pdf(link, html, data)
     return _private(downloads.pdf_download(data, link.start, link.end))
+
+
+@login_not_required
+def shared_fhir(request: HttpRequest, token: str) -> HttpResponse:
+    """The link's range as a FHIR R4 Bundle, when the person ticked it at creation;
+    counted against the owner's downloads, like their own."""
+    link = _open(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    if not link.include_fhir:
+        raise Http404("not shared as FHIR")
+    if not ratelimit.allow(f"export:{link.owner_id}", EXPORT_LIMIT, EXPORT_WINDOW_SECONDS):
+        context = {"message": TOO_MANY_DOWNLOADS}
+        return _private(render(request, "share/busy.html", context, status=429))
+    audit.record(AuditKind.EXPORT, link.owner_id, request, f"fhir r4 json, link {link.pk}")
+    zone = zoneinfo.ZoneInfo(link.owner.profile.time_zone)
+    bundle = fhir.build(
+        link.owner,
+        zone,
+        period=Period(link.start, link.end, zone),
+        name=link.name,
+        include_notes=link.include_notes,
+    )
+    filename = f"crampjournal-fhir-r4-{link.start:%Y-%m-%d}-{link.end:%Y-%m-%d}.json"
+    return _private(downloads.download(json.dumps(bundle, indent=1), filename, FHIR_JSON))
