@@ -26,6 +26,7 @@ SENSITIVE = [
     ("get", "export_episodes_csv", None),
     ("get", "export_all_data", None),
     ("post", "report_pdf", {"range": "90d"}),
+    ("post", "export_fhir", {}),
     ("get", "import", None),
     ("get", "share_list", None),
     ("post", "share_list", {"range": "90d", "days": "7"}),
@@ -152,6 +153,19 @@ def test_a_share_link_form_comes_back_filled_and_then_makes_the_link(user):
         assert ShareLink.objects.get().name == "For Dr Lee"
 
 
+def test_the_fhir_options_come_back_filled_on_your_data(user):
+    client = signed_in()
+    with later():
+        client.post(reverse("export_fhir"), {"name": "J. D.", "include_notes": "on"})
+        response = confirm_with_password(client)
+        assert response.url == reverse("export")
+        page = client.get(response.url).content.decode()
+        assert 'value="J. D."' in page
+        assert re.search(r'<input[^>]*name="include_notes"[^>]*checked', page)
+        sent = client.post(reverse("export_fhir"), {"name": "J. D."})
+        assert sent["Content-Type"] == "application/fhir+json"
+
+
 def test_passwords_and_codes_are_never_carried(user):
     client = signed_in()
     with later():
@@ -246,6 +260,7 @@ def test_the_sensitive_views_are_exactly_these():
     assert marked == {
         "export_episodes_csv",
         "export_all_data",
+        "export_fhir",
         "report_pdf",
         "import",
         "share_list",
