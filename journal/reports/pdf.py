@@ -5,10 +5,11 @@ but the project's own static files.
 A page costs WeasyPrint a tenth of a second (text) to half a second (a table), and what
 a person controls (the range; up to clinician.MAX_EPISODES episodes, with notes of up to
 MAX_NOTE_LENGTH characters) can ask for a thousand pages. So the render runs where it
-can be stopped: ``python -m journal.reports.pdf_child``, which limits its own address
-space and CPU time before it imports WeasyPrint, and is killed when the wall-clock limit
-passes (no preexec_fn: the servers are threaded). Starting it costs a second or two of
-the limit (Python, Django, WeasyPrint's libraries); bench/report.py measures it.
+can be stopped: a process of its own (journal.reports.pdf_child), forked from a renderer
+server with WeasyPrint already loaded, which limits its own address space and CPU time
+before it renders and is killed when the wall-clock limit passes. Loading Python,
+Django and WeasyPrint's libraries takes a second or two; the server pays that once per
+app process, so a render starts at once (bench/report.py measures both).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import multiprocessing
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -28,7 +28,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 
 from journal.accounts import ratelimit
-from journal.reports.pdf_child import OUT_OF_MEMORY
+from journal.reports import pdf_child
 
 logger = logging.getLogger(__name__)
 
@@ -100,41 +100,53 @@ def write_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher).write_pdf()
 
 
+# Renders are forked from a server process with WeasyPrint loaded (journal.reports.pdf_child).
+_RENDERERS = multiprocessing.get_context("forkserver")
+_RENDERERS.set_forkserver_preload(["journal.reports.pdf_server"])
+
+
 def render_pdf(html: str) -> bytes:
-    """The PDF of ``html``, made by a child process that is stopped past
+    """The PDF of ``html``, made by a process of its own that is stopped past
     settings.PDF_RENDER_SECONDS or PDF_RENDER_MEMORY_MB (TooLarge then)."""
     seconds = settings.PDF_RENDER_SECONDS
-    command = [
-        sys.executable,
-        "-m",
-        "journal.reports.pdf_child",
-        str(max(1, math.ceil(seconds))),
-        str(settings.PDF_RENDER_MEMORY_MB),
-    ]
+    receive, send = _RENDERERS.Pipe(duplex=False)
+    child = _RENDERERS.Process(
+        target=pdf_child.render,
+        args=(send, html, max(1, math.ceil(seconds)), settings.PDF_RENDER_MEMORY_MB),
+        daemon=True,
+    )
     try:
-        # run() kills the child when the timeout passes, and waits for it.
-        done = subprocess.run(
-            command,
-            input=html.encode(),
-            capture_output=True,
-            timeout=seconds,
-            cwd=settings.BASE_DIR,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        logger.warning("PDF render stopped after %s s", seconds)
-        raise TooLarge(f"over {seconds} s") from None
-    if done.returncode == 0 and done.stdout.startswith(b"%PDF-"):
-        return done.stdout
-    if done.returncode == OUT_OF_MEMORY or done.returncode < 0:
+        child.start()  # the first in this process also starts the server: not timed
+        send.close()
+        sent = receive.poll(seconds)
+        if not sent:
+            child.kill()
+            logger.warning("PDF render stopped after %s s", seconds)
+            raise TooLarge(f"over {seconds} s")
+        data = b""
+        with contextlib.suppress(EOFError):  # it ended without a word: a limit, or a crash
+            data = receive.recv_bytes()
+            if data.startswith(b"%PDF-"):
+                peak_kb = int(receive.recv_bytes())
+                logger.info("PDF rendered; renderer peak RSS %d MB", peak_kb // 1024)
+    finally:
+        receive.close()
+        child.join(5)
+        if child.exitcode is None:
+            child.kill()
+            child.join()
+    if child.exitcode == 0 and data.startswith(b"%PDF-"):
+        return data
+    if child.exitcode == pdf_child.OUT_OF_MEMORY or (child.exitcode or 0) < 0:
         # A signal: SIGXCPU or SIGKILL from the CPU limit, or SIGABRT/SIGSEGV from a C
         # library that could not allocate under the memory limit.
-        why = "out of memory" if done.returncode == OUT_OF_MEMORY else _signal(done.returncode)
+        code = child.exitcode
+        why = "out of memory" if code == pdf_child.OUT_OF_MEMORY else _signal(code)
         logger.warning("PDF render stopped: %s", why)
         raise TooLarge(why)
-    # The child writes only an exception's name: its message could quote the report.
-    last = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
-    raise RuntimeError(f"the PDF renderer failed with status {done.returncode}: {last[0]}")
+    # The renderer sends only an exception's name: its message could quote the report.
+    last = data.decode(errors="replace") if data else "no message"
+    raise RuntimeError(f"the PDF renderer failed with status {child.exitcode}: {last}")
 
 
 def _signal(returncode: int) -> str:

@@ -1,27 +1,55 @@
-"""The PDF renderer's own process, started for each PDF by journal.reports.pdf:
+"""The PDF renderer's own processes (journal.reports.pdf starts them).
 
-    python -m journal.reports.pdf_child CPU_SECONDS MEMORY_MB < report.html > report.pdf
+Each PDF is made in a process of its own, forked from a renderer server that has
+Django set up and WeasyPrint imported already (multiprocessing's "forkserver", with
+this module preloaded): a render starts in milliseconds instead of the second or two
+Python, Django and WeasyPrint's libraries take to load. The server is a fresh Python
+started for the purpose, not a copy of the app's process, so it holds nothing of a
+request. It starts with the first PDF an app process makes and ends with that process.
 
-It puts hard limits on itself before anything large is imported: its address space
-(RLIMIT_AS: WeasyPrint and the C libraries under it get MemoryError or fail to allocate)
-and its CPU time (RLIMIT_CPU: SIGXCPU, then SIGKILL a second later). The parent adds
-the wall-clock limit. Django is set up here only for the static files: the fetcher is
-journal.reports.pdf's own, so the child fetches what the parent would, and no more.
+The forked process puts hard limits on itself before it renders: its address space
+(RLIMIT_AS: WeasyPrint and the C libraries under it get MemoryError or fail to
+allocate) and its CPU time (RLIMIT_CPU: SIGXCPU, then SIGKILL a second later). The
+parent adds the wall-clock limit. Django is set up only for the static files: the
+fetcher is journal.reports.pdf's own, so the renderer fetches what the parent would,
+and no more.
 """
 
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import resource
 import sys
+from multiprocessing.connection import Connection
 
 # The exit status when WeasyPrint ran out of the memory it may have (read by the parent).
 OUT_OF_MEMORY = 3
+# The exit status of any other failure; the parent is sent the exception's name only.
+FAILED = 1
+
+
+def preload() -> None:
+    """What the renderer server loads once, for every render forked from it
+    (journal.reports.pdf_server calls it)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crampjournal.settings")
+    import django
+
+    django.setup()
+    import weasyprint  # noqa: F401 - loaded here so that each render need not
+
+    from journal.reports import pdf  # noqa: F401
+
+    # WeasyPrint's warnings name the report's stylesheets and links; they went nowhere
+    # before (the child's stderr was read for its last line only), and go nowhere now.
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).handlers = [logging.NullHandler()]
+        logging.getLogger(name).propagate = False
 
 
 def limit(cpu_seconds: int, memory_mb: int) -> None:
-    """Hard limits on this process and whatever it imports from here on."""
+    """Hard limits on this process from here on."""
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
@@ -43,27 +71,20 @@ def out_of_memory(error: BaseException | None) -> bool:
     return False
 
 
-def main(argv: list[str]) -> int:
-    cpu_seconds, memory_mb = int(argv[1]), int(argv[2])
+def render(result: Connection, html: str, cpu_seconds: int, memory_mb: int) -> None:
+    """One PDF, in a process forked for it: sent whole to the parent, then the process's
+    peak memory; or the process ends with OUT_OF_MEMORY or FAILED (and the exception's
+    name: its message could quote the report)."""
     limit(cpu_seconds, memory_mb)
     try:
-        html = sys.stdin.buffer.read().decode()
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crampjournal.settings")
-        import django
-
-        django.setup()
         from journal.reports.pdf import write_pdf
 
         data = write_pdf(html)
     except Exception as error:  # noqa: BLE001 - the parent turns it into a server error
         if out_of_memory(error):
-            return OUT_OF_MEMORY
-        # Only the exception's name: its message could quote the report.
-        print(f"PDF renderer failed: {type(error).__name__}", file=sys.stderr)
-        return 1
-    sys.stdout.buffer.write(data)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+            sys.exit(OUT_OF_MEMORY)
+        result.send_bytes(f"PDF renderer failed: {type(error).__name__}".encode())
+        sys.exit(FAILED)
+    result.send_bytes(data)
+    # Then its peak memory (kB, Linux), for the log and bench/report.py.
+    result.send_bytes(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).encode())
