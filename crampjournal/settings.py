@@ -346,6 +346,10 @@ PDF_RENDER_SECONDS = env_int("PDF_RENDER_SECONDS", 30)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)
 PDF_RENDERS_AT_ONCE = env_int("PDF_RENDERS_AT_ONCE", os.cpu_count() or 1)
 
+# manage.py backup without --output: a dated file here, the newest BACKUP_KEEP kept.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "backups")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+
 # Request bodies. The largest one a person sends is the CSV import: a file of at most
 # IMPORT_MAX_BYTES (journal.reports.episodes_import) in a multipart envelope (the
 # boundaries, the part headers and the CSRF token: under 1 KiB; 64 KiB leaves room).

@@ -1,0 +1,131 @@
+"""manage.py backup and restore: a consistent copy with its rows per table, brought
+back into an empty database; a damaged, truncated or empty file, or a database that
+holds data, refused with a message and nothing changed. On SQLite and on PostgreSQL
+(whichever DATABASE_URL names)."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from journal.models import Episode, Medication
+from journal.site import backups
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SUFFIX = "sqlite3" if connection.vendor == "sqlite" else "pgdump"
+
+
+def _backup(tmp_path: Path) -> tuple[Path, str]:
+    out = io.StringIO()
+    path = tmp_path / f"backup.{SUFFIX}"
+    call_command("backup", "--output", str(path), stdout=out)
+    return path, out.getvalue()
+
+
+def _journal(user, make_episode, make_medication) -> None:
+    for intensity in (3, 6, 9):
+        make_episode(user, intensity=intensity, notes=f"note {intensity}")
+    make_medication(user)
+
+
+def _wipe() -> None:
+    """The database as a fresh install finds it: migrated, without the journal."""
+    call_command("flush", "--noinput", verbosity=0)
+
+
+def test_a_backup_says_what_it_holds(tmp_path, user, make_episode, make_medication):
+    _journal(user, make_episode, make_medication)
+    path, said = _backup(tmp_path)
+    assert path.is_file() and path.stat().st_size > 0
+    assert f"wrote {path}" in said
+    counts = backups.live_counts()
+    assert f"  journal_episode: {counts['journal_episode']:,} rows" in said
+    assert counts["journal_episode"] == 3
+    # Rows per table in the backup equal the database's (the cache's rows left out).
+    for table, n in counts.items():
+        if table != backups.cache_table():
+            assert f"  {table}: {n:,} rows" in said, table
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_restored_into_an_empty_database_everything_comes_back(
+    tmp_path, user, make_episode, make_medication
+):
+    _journal(user, make_episode, make_medication)
+    episodes = sorted(Episode.objects.values_list("uid", "intensity", "notes"))
+    path, _ = _backup(tmp_path)
+    _wipe()
+    assert not Episode.objects.exists()
+    out = io.StringIO()
+    call_command("restore", str(path), stdout=out)
+    assert sorted(Episode.objects.values_list("uid", "intensity", "notes")) == episodes
+    assert Medication.objects.get().name == "Atorvastatin"
+    assert f"restored {path}" in out.getvalue()
+    assert "  journal_episode: 3 rows" in out.getvalue()
+
+
+def test_a_database_that_holds_data_is_refused_without_force(
+    tmp_path, user, make_episode, make_medication
+):
+    _journal(user, make_episode, make_medication)
+    path, _ = _backup(tmp_path)
+    make_episode(user, intensity=1)  # written after the backup
+    with pytest.raises(CommandError, match="holds data already.*--force.*Nothing was changed"):
+        call_command("restore", str(path))
+    assert Episode.objects.count() == 4
+    call_command("restore", str(path), "--force", stdout=io.StringIO())
+    assert Episode.objects.count() == 3
+
+
+def _damaged(path: Path, kind: str) -> Path:
+    data = path.read_bytes()
+    bad = path.with_name(f"{kind}.{SUFFIX}")
+    if kind == "empty":
+        bad.write_bytes(b"")
+    elif kind == "truncated":
+        bad.write_bytes(data[: len(data) // 2])
+    else:  # damaged: the middle overwritten, the header kept
+        middle = len(data) // 2
+        bad.write_bytes(data[:middle] + b"\xff" * 4096 + data[middle + 4096 :])
+    return bad
+
+
+@pytest.mark.parametrize("kind", ["empty", "truncated", "damaged"])
+def test_a_bad_file_is_refused_and_the_database_is_untouched(
+    tmp_path, user, make_episode, make_medication, kind
+):
+    _journal(user, make_episode, make_medication)
+    path, _ = _backup(tmp_path)
+    _wipe()
+    before = backups.live_counts()
+    with pytest.raises(CommandError, match="Nothing was changed"):
+        call_command("restore", str(_damaged(path, kind)))
+    assert backups.live_counts() == before
+
+
+def test_a_file_that_is_not_a_backup_is_refused(tmp_path):
+    other = tmp_path / f"notes.{SUFFIX}"
+    other.write_text("not a backup at all")
+    with pytest.raises(CommandError, match="not a"):
+        call_command("restore", str(other))
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("restore", str(tmp_path / "missing"))
+
+
+def test_without_output_a_dated_file_and_only_the_newest_kept(tmp_path, settings):
+    settings.BACKUP_DIR = tmp_path / "kept"
+    settings.BACKUP_KEEP = 2
+    old = [settings.BACKUP_DIR / f"crampjournal-2026010{i}-000000.{SUFFIX}" for i in (1, 2, 3)]
+    settings.BACKUP_DIR.mkdir()
+    for path in old:
+        path.write_bytes(b"old")
+    out = io.StringIO()
+    call_command("backup", stdout=out)
+    kept = sorted(p.name for p in settings.BACKUP_DIR.iterdir())
+    # The newest old one and the one just written (named for now, so sorted last).
+    assert kept[0] == old[2].name and len(kept) == 2
+    assert f"wrote {settings.BACKUP_DIR / kept[1]}" in out.getvalue()
+    assert f"removed {old[0]}" in out.getvalue() and f"removed {old[1]}" in out.getvalue()
