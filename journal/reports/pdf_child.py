@@ -39,7 +39,13 @@ def preload() -> None:
     django.setup()
     import weasyprint  # noqa: F401 - loaded here so that each render need not
 
-    from journal.reports import pdf  # noqa: F401
+    from journal.reports import pdf
+
+    # One render here loads fontconfig's caches and Pango's fonts into the server, for
+    # every render forked from it. Left to a render under its memory limit, fontconfig
+    # could fail to read its cache, rescan the font folders, and (running as root) write
+    # an empty cache that hides DejaVu Sans from everything on the machine.
+    pdf.write_pdf("<p>CrampJournal</p>")
 
     # WeasyPrint's warnings name the report's stylesheets and links; they went nowhere
     # before (the child's stderr was read for its last line only), and go nowhere now.
