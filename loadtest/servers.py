@@ -15,6 +15,7 @@ import pwd
 import re
 import secrets
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -41,6 +42,21 @@ class Stack:
     env: dict[str, str]
     urls: list[str] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
+    # Each instance's gunicorn master (its workers are the master's children).
+    masters: list[subprocess.Popen] = field(default_factory=list)
+
+    def kill(self) -> None:
+        """SIGKILL every master and worker at once, as a power cut would stop them."""
+        pids = [m.pid for m in self.masters]
+        for master in self.masters:
+            children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
+            if children.exists():
+                pids += [int(pid) for pid in children.read_text().split()]
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        for master in self.masters:
+            master.wait()
 
     def episode_uids(self) -> list[uuid.UUID]:
         """Every episode's uid in the database, one entry per row."""
@@ -137,12 +153,17 @@ def running_stack(
     workers: int = 2,
     threads: int = 4,
     extra_env: dict[str, str] | None = None,
+    database_url: str | None = None,
 ) -> Iterator[Stack]:
-    """Migrate a scratch database, collect static files (once a process), start the
-    instances."""
+    """Migrate a scratch database (or ``database_url``, which the caller owns), collect
+    static files (once a process), start the instances."""
     with (
         tempfile.TemporaryDirectory(prefix="cj-stack-") as tmp,
-        scratch_database(postgres, Path(tmp)) as database_url,
+        (
+            contextlib.nullcontext(database_url)
+            if database_url
+            else scratch_database(postgres, Path(tmp))
+        ) as database_url,
     ):
         workdir = Path(tmp)
         env = {
@@ -182,6 +203,7 @@ def running_stack(
                     stderr=subprocess.STDOUT,
                 )
                 processes.append((process, handle))
+                stack.masters.append(process)
                 stack.urls.append(f"http://127.0.0.1:{port}")
                 stack.logs.append(log)
             for url, (process, _) in zip(stack.urls, processes, strict=True):
