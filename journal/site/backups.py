@@ -83,10 +83,10 @@ def default_path(now: dt.datetime | None = None) -> Path:
 
 def prune(folder: Path, keep: int) -> list[Path]:
     """Keep the newest ``keep`` backups this command made in ``folder``; the removed."""
-    made = sorted(folder.glob("crampjournal-*.sqlite3")) + sorted(
-        folder.glob("crampjournal-*.pgdump")
+    made = sorted(
+        [*folder.glob("crampjournal-*.sqlite3"), *folder.glob("crampjournal-*.pgdump")],
+        key=lambda p: p.name,  # the date and time in the name
     )
-    made.sort(key=lambda p: p.name.split("-", 1)[1])
     gone = made[:-keep] if keep > 0 else []
     for path in gone:
         path.unlink()
@@ -157,13 +157,7 @@ def _backup_postgresql(path: Path) -> dict[str, int]:
         if table := cache_table():
             command.append(f"--exclude-table-data={table}")
             rows[table] = 0
-        done = subprocess.run(
-            [*command, f"--file={path}", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            errors="replace",
-        )
+        done = _run([*command, f"--file={path}", *args], env)
     if done.returncode != 0:
         raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
     return rows
@@ -252,8 +246,13 @@ def _restore_sqlite(path: Path) -> None:
         source.close()
 
 
-def _pg_restore(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["pg_restore", *args], capture_output=True, text=True, errors="replace")
+def _run(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """pg_dump or pg_restore, its messages kept (a damaged file's may not be UTF-8)."""
+    return subprocess.run(command, env=env, capture_output=True, text=True, errors="replace")
+
+
+def _pg_restore(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return _run(["pg_restore", *args], env)
 
 
 def _check_postgresql(path: Path) -> None:
@@ -280,21 +279,15 @@ def _restore_postgresql(path: Path) -> None:
     args, env = _pg_env()
     connection.close()  # pg_restore drops and remakes the tables this connection reads
     # One transaction: a file that fails halfway (truncated) leaves the database as it was.
-    done = subprocess.run(
-        [
-            "pg_restore",
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            "--exit-on-error",
-            *args,
-            str(path),
-        ],
+    done = _pg_restore(
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--single-transaction",
+        "--exit-on-error",
+        *args,
+        str(path),
         env=env,
-        capture_output=True,
-        text=True,
-        errors="replace",
     )
     if done.returncode != 0:
         raise BackupError(f"pg_restore failed, nothing was changed: {done.stderr.strip()}")
