@@ -36,11 +36,11 @@ run: $(VENV)/.installed
 reminders: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py send_reminders
 
+# With LITESTREAM_REPLICA=DIR (SQLite only) gunicorn runs under Litestream, copying the
+# database to DIR as it changes, and a missing database is first restored from DIR
+# (crampjournal/serve.py, docs/backups.md).
 serve: $(VENV)/.installed
-	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=false $(BIN)/python manage.py createcachetable
-	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DJANGO_DEBUG=false HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config crampjournal/gunicorn.conf.py
+	DJANGO_DEBUG=false HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m crampjournal.serve
 
 # A demo account full of a year of realistic data.
 demo: $(VENV)/.installed

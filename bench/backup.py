@@ -9,13 +9,16 @@ Run by hand, not by the test suite:
 On a scratch SQLite file by default; DATABASE_URL pointing at an EMPTY scratch
 PostgreSQL database measures pg_dump and pg_restore instead (as for bench/patterns.py,
 which also builds the accounts). The restore goes into the same database emptied by
-`flush` (a freshly migrated one, as on a new machine).
+`flush` (a freshly migrated one, as on a new machine). On SQLite it also times
+Litestream's first copy of the journal into a replica directory (the snapshot `make
+serve` takes when LITESTREAM_REPLICA is set) and `litestream restore` from it.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -59,7 +62,33 @@ def run(args: argparse.Namespace) -> int:
         print(f"  restore   {time.perf_counter() - start:.2f} s (checks, restore, migrate)")
         assert restored.rows["journal_episode"] == episodes, "the restore lost episodes"
         print(f"  rows      {restored.rows['journal_episode']:,} episodes back")
+        if connection.vendor == "sqlite":
+            litestream(Path(connection.settings_dict["NAME"]), Path(tmp))
     return 0
+
+
+def litestream(database: Path, tmp: Path) -> None:
+    from crampjournal import serve
+
+    replica = tmp / "replica"
+    start = time.perf_counter()
+    subprocess.run(
+        [str(serve.LITESTREAM), "replicate", "-once", "-force-snapshot", str(database),
+         serve.replica_url(replica)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    copied = time.perf_counter() - start
+    size = sum(path.stat().st_size for path in replica.rglob("*") if path.is_file())
+    print(f"  litestream first copy {copied:.2f} s; replica {size / 1024 / 1024:.1f} MiB")
+    start = time.perf_counter()
+    subprocess.run(
+        [str(serve.LITESTREAM), "restore", "-o", str(tmp / "from-replica.sqlite3"),
+         serve.replica_url(replica)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    print(f"  litestream restore    {time.perf_counter() - start:.2f} s")
 
 
 if __name__ == "__main__":

@@ -28,9 +28,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crampjournal import serve
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 POSTGRES_ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgres://postgres@127.0.0.1:5432")
@@ -42,16 +43,14 @@ class Stack:
     env: dict[str, str]
     urls: list[str] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
-    # Each instance's gunicorn master (its workers are the master's children).
+    # Each instance's first process: its gunicorn master (the workers are its
+    # children), or Litestream with the master as its child.
     masters: list[subprocess.Popen] = field(default_factory=list)
 
     def kill(self) -> None:
-        """SIGKILL every master and worker at once, as a power cut would stop them."""
-        pids = [m.pid for m in self.masters]
-        for master in self.masters:
-            children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
-            if children.exists():
-                pids += [int(pid) for pid in children.read_text().split()]
+        """SIGKILL every process of the stack at once (Litestream, when it runs, the
+        gunicorn masters and their workers), as a power cut would stop them."""
+        pids = [pid for m in self.masters for pid in _process_tree(m.pid)]
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -65,6 +64,13 @@ class Stack:
 
     def log_text(self) -> str:
         return "".join(path.read_text(errors="replace") for path in self.logs)
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, read from /proc before any of them is stopped."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    found = [int(child) for child in children.read_text().split()] if children.exists() else []
+    return [pid, *(descendant for child in found for descendant in _process_tree(child))]
 
 
 def query(database_url: str, sql: str) -> list[tuple]:
@@ -154,9 +160,12 @@ def running_stack(
     threads: int = 4,
     extra_env: dict[str, str] | None = None,
     database_url: str | None = None,
+    litestream_replica: Path | None = None,
 ) -> Iterator[Stack]:
     """Migrate a scratch database (or ``database_url``, which the caller owns), collect
-    static files (once a process), start the instances."""
+    static files (once a process), start the instances. With ``litestream_replica``
+    (SQLite, one instance) gunicorn runs under Litestream copying the database there,
+    as `make serve` runs it with LITESTREAM_REPLICA."""
     with (
         tempfile.TemporaryDirectory(prefix="cj-stack-") as tmp,
         (
@@ -188,6 +197,11 @@ def running_stack(
         _manage(env, "migrate", "--noinput")
         _manage(env, "createcachetable")
         _collect_static_once(env)
+        database = None
+        if litestream_replica:
+            env["LITESTREAM_REPLICA"] = str(litestream_replica)
+            database = Path(database_url.removeprefix("sqlite:///"))
+        command = serve.server_command(database, serve.litestream_replica(env))
         stack = Stack(database_url=database_url, env=env)
         processes = []
         try:
@@ -196,7 +210,7 @@ def running_stack(
                 log = workdir / f"gunicorn-{index}.log"
                 handle = log.open("w")
                 process = subprocess.Popen(
-                    [GUNICORN, "--config", "crampjournal/gunicorn.conf.py"],
+                    command,
                     cwd=ROOT,
                     env=env | {"HOST": "127.0.0.1", "PORT": str(port)},
                     stdout=handle,
