@@ -1,4 +1,4 @@
-"""How long `manage.py backup` and `restore` take, and how big the file is, for a
+"""How long `manage.py backup`, `restore --check` and `restore` take, and how big the file is, for a
 journal of a given size: by default 100 people with a year each (400 episodes and 300
 check-ins apiece, as bench/report.py's year).
 
@@ -56,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
         report = backups.backup(path)
         backed = time.perf_counter() - start
         print(f"  backup    {backed:.2f} s; file {report.size / 1024 / 1024:.1f} MiB")
+        start = time.perf_counter()
+        checked = backups.check(path)
+        print(f"  check     {time.perf_counter() - start:.2f} s (restore --check: all read)")
+        assert checked.rows["journal_episode"] == episodes, "the check miscounted episodes"
         call_command("flush", "--noinput", verbosity=0)
         start = time.perf_counter()
         restored = backups.restore(path)

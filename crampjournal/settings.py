@@ -348,7 +348,7 @@ PDF_RENDERS_AT_ONCE = env_int("PDF_RENDERS_AT_ONCE", os.cpu_count() or 1)
 
 # manage.py backup without --output: a dated file here, the newest BACKUP_KEEP kept.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "backups")
-BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
 
 # Request bodies. The largest one a person sends is the CSV import: a file of at most
 # IMPORT_MAX_BYTES (journal.reports.episodes_import) in a multipart envelope (the

@@ -83,6 +83,39 @@ def query(database_url: str, sql: str) -> list[tuple]:
         return db.execute(sql).fetchall()
 
 
+def integrity_problems(database_url: str) -> list[str]:
+    """What the database's own checker finds wrong; empty when it is sound. SQLite:
+    PRAGMA integrity_check. PostgreSQL: amcheck's verify_heapam on every table and
+    bt_index_check (with every row looked up in it) on every index."""
+    if database_url.startswith("sqlite:///"):
+        try:
+            found = [row[0] for row in query(database_url, "PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as error:  # too damaged to be checked at all
+            return [str(error)]
+        return [] if found == ["ok"] else found
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as db:
+        db.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+        found = db.execute(
+            "SELECT c.relname || ' block ' || v.blkno || ': ' || v.msg FROM pg_class c"
+            " CROSS JOIN LATERAL verify_heapam(c.oid) v"
+            " WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+        ).fetchall()
+        indexes = db.execute(
+            "SELECT c.oid, c.relname FROM pg_class c JOIN pg_am a ON a.oid = c.relam"
+            " WHERE c.relkind = 'i' AND a.amname = 'btree'"
+            " AND c.relnamespace = 'public'::regnamespace"
+        ).fetchall()
+        problems = [row[0] for row in found]
+        for oid, name in indexes:
+            try:
+                db.execute("SELECT bt_index_check(%s, true)", [oid])
+            except psycopg.Error as error:  # amcheck raises on the first fault it finds
+                problems.append(f"{name}: {error}")
+        return problems
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

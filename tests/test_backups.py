@@ -4,6 +4,7 @@ holds data, refused with a message and nothing changed. On SQLite and on Postgre
 (whichever DATABASE_URL names)."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -42,12 +43,17 @@ def test_a_backup_says_what_it_holds(tmp_path, user, make_episode, make_medicati
     assert path.is_file() and path.stat().st_size > 0
     assert f"wrote {path}" in said
     counts = backups.live_counts()
-    assert f"  journal_episode: {counts['journal_episode']:,} rows" in said
-    assert counts["journal_episode"] == 3
+    assert "  journal_episode: 3 rows" in said
+    assert "  auth_user: 1 row\n" in said
     # Rows per table in the backup equal the database's (the cache's rows left out).
-    for table, n in counts.items():
-        if table != backups.cache_table():
-            assert f"  {table}: {n:,} rows" in said, table
+    printed = {
+        table: int(n.replace(",", ""))
+        for table, n in re.findall(r"^  (\w+): ([\d,]+) rows?$", said, re.MULTILINE)
+    }
+    cache = backups.cache_table()
+    assert {t: n for t, n in printed.items() if t != cache} == {
+        t: n for t, n in counts.items() if t != cache
+    }
     assert not list(tmp_path.glob("*.partial"))
 
 
@@ -80,6 +86,26 @@ def test_a_database_that_holds_data_is_refused_without_force(
     assert Episode.objects.count() == 3
 
 
+def test_check_reads_a_backup_whole_and_restores_nothing(
+    tmp_path, user, make_episode, make_medication
+):
+    _journal(user, make_episode, make_medication)
+    path, said = _backup(tmp_path)
+    make_episode(user, intensity=1)  # written after the backup: the database holds data
+    out = io.StringIO()
+    call_command("restore", "--check", str(path), stdout=out)
+    checked = out.getvalue()
+    assert f"{path} ({path.stat().st_size:,} bytes) is sound" in checked
+    assert "nothing was restored" in checked
+    # It reads the rows from the file: the backup's, not the database's now.
+    assert "  journal_episode: 3 rows" in checked
+    assert "  journal_medication: 1 row" in checked
+    lines = [line for line in checked.splitlines() if line.startswith("  ")]
+    assert len(lines) > 10
+    assert all(line in said for line in lines)
+    assert Episode.objects.count() == 4
+
+
 def _damaged(path: Path, kind: str) -> Path:
     data = path.read_bytes()
     bad = path.with_name(f"{kind}.{SUFFIX}")
@@ -87,13 +113,13 @@ def _damaged(path: Path, kind: str) -> Path:
         bad.write_bytes(b"")
     elif kind == "truncated":
         bad.write_bytes(data[: len(data) // 2])
-    else:  # damaged: the middle overwritten, the header kept
-        middle = len(data) // 2
-        bad.write_bytes(data[:middle] + b"\xff" * 4096 + data[middle + 4096 :])
+    else:  # damaged: the middle overwritten (or, late, the rows' end), the header kept
+        at = len(data) * (9 if kind == "damaged-late" else 5) // 10
+        bad.write_bytes(data[:at] + b"\xff" * 4096 + data[at + 4096 :])
     return bad
 
 
-@pytest.mark.parametrize("kind", ["empty", "truncated", "damaged"])
+@pytest.mark.parametrize("kind", ["empty", "truncated", "damaged", "damaged-late"])
 def test_a_bad_file_is_refused_and_the_database_is_untouched(
     tmp_path, user, make_episode, make_medication, kind
 ):
@@ -101,8 +127,11 @@ def test_a_bad_file_is_refused_and_the_database_is_untouched(
     path, _ = _backup(tmp_path)
     _wipe()
     before = backups.live_counts()
+    bad = _damaged(path, kind)
     with pytest.raises(CommandError, match="Nothing was changed"):
-        call_command("restore", str(_damaged(path, kind)))
+        call_command("restore", "--check", str(bad))
+    with pytest.raises(CommandError, match="Nothing was changed"):
+        call_command("restore", str(bad))
     assert backups.live_counts() == before
 
 
@@ -113,6 +142,14 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path):
         call_command("restore", str(other))
     with pytest.raises(CommandError, match="No such file"):
         call_command("restore", str(tmp_path / "missing"))
+    with pytest.raises(CommandError, match="is not a file"):
+        call_command("restore", "--check", str(tmp_path))
+
+
+def test_a_backup_that_cannot_be_written_says_so(tmp_path):
+    (tmp_path / "a-file").write_text("in the way")
+    with pytest.raises(CommandError, match="Cannot write .*a-file/backup"):
+        call_command("backup", "--output", str(tmp_path / "a-file" / f"backup.{SUFFIX}"))
 
 
 def test_without_output_a_dated_file_and_only_the_newest_kept(tmp_path, settings):

@@ -21,7 +21,16 @@ import requests
 
 from crampjournal import serve
 from loadtest import journeys
-from loadtest.servers import PYTHON, ROOT, free_port, query, running_stack, stop, wait_until_healthy
+from loadtest.servers import (
+    PYTHON,
+    ROOT,
+    free_port,
+    integrity_problems,
+    query,
+    running_stack,
+    stop,
+    wait_until_healthy,
+)
 from tests.test_backup_while_writing import _manage
 from tests.test_servers import _person
 
@@ -43,7 +52,7 @@ def _restore_from(replica: Path, output: Path) -> set[uuid.UUID]:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     url = f"sqlite:///{output}"
-    assert query(url, "PRAGMA integrity_check") == [("ok",)]
+    assert integrity_problems(url) == []
     rows = Counter(uuid.UUID(str(uid)) for (uid,) in query(url, "SELECT uid FROM journal_episode"))
     assert max(rows.values(), default=1) == 1, "an episode twice in the copy"
     return set(rows)

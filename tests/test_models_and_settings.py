@@ -125,6 +125,11 @@ def test_a_bad_debug_value_is_named():
     assert "DJANGO_DEBUG must be one of" in result.stderr
 
 
+def test_a_backup_count_below_one_is_named():
+    result = _load_settings(DJANGO_DEBUG="true", BACKUP_KEEP="0")
+    assert "BACKUP_KEEP must be 1 or more, not '0'." in result.stderr
+
+
 def test_an_unsupported_database_url_is_refused():
     result = _load_settings(DJANGO_DEBUG="true", DATABASE_URL="mysql://u@localhost/db")
     assert "DATABASE_URL must name" in result.stderr

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import sqlite3
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,10 @@ class Report:
     path: Path
     size: int
     rows: dict[str, int]
+
+    def row_lines(self) -> list[str]:
+        """The rows of each table, a line each, as the commands print them."""
+        return [f"  {table}: {n:,} row{'' if n == 1 else 's'}" for table, n in self.rows.items()]
 
 
 def cache_table() -> str | None:
@@ -87,32 +92,49 @@ def prune(folder: Path, keep: int) -> list[Path]:
         [*folder.glob("crampjournal-*.sqlite3"), *folder.glob("crampjournal-*.pgdump")],
         key=lambda p: p.name,  # the date and time in the name
     )
-    gone = made[:-keep] if keep > 0 else []
+    gone = made[:-keep]  # keep >= 1 (settings)
     for path in gone:
         path.unlink()
     return gone
 
 
 def backup(output: Path) -> Report:
-    """One consistent copy of the database in ``output`` (written beside it first, then
-    moved into place, so a failed backup leaves no half file under that name)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
+    """One consistent copy of the database in ``output``, read back whole as a restore
+    would read it (``check``) before it is kept: written beside its name first, then
+    moved into place, so a failed backup leaves no half file under that name. The rows
+    of each table are counted from the file."""
     partial = output.with_name(output.name + ".partial")
-    partial.unlink(missing_ok=True)
     try:
-        rows = (
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+    except OSError as error:
+        raise BackupError(f"Cannot write {output}: {error.strerror}.") from None
+    try:
+        if connection.vendor == "sqlite":
             _backup_sqlite(partial)
-            if connection.vendor == "sqlite"
-            else _backup_postgresql(partial)
-        )
+            written = check(partial)
+            rows = written.rows
+        else:
+            snapshot = _backup_postgresql(partial)
+            written = check(partial)
+            # pg_dump dumped the snapshot the counts were read from, so the file holds
+            # the same rows, but for the cache's, left out (its table is in the file).
+            cache = cache_table()
+            rows = dict(sorted((({cache: 0} if cache else {}) | written.rows).items()))
+            if rows != snapshot:
+                differ = sorted(t for t in snapshot if snapshot[t] != rows.get(t))
+                raise BackupError(f"The file's rows differ from the database's in {differ}.")
+        os.replace(partial, output)
+    except (OSError, sqlite3.Error) as error:  # a full disk, a folder it may not write
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"Cannot write {output}: {error}") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    os.replace(partial, output)
-    return Report(output, output.stat().st_size, rows)
+    return Report(output, written.size, rows)
 
 
-def _backup_sqlite(path: Path) -> dict[str, int]:
+def _backup_sqlite(path: Path) -> None:
     connection.ensure_connection()
     copy = sqlite3.connect(path)
     try:
@@ -123,11 +145,7 @@ def _backup_sqlite(path: Path) -> dict[str, int]:
         }:
             copy.execute(f'DELETE FROM "{table}"')  # noqa: S608 - the settings' own name
             copy.commit()
-        check = copy.execute("PRAGMA integrity_check").fetchone()[0]
-        if check != "ok":
-            raise BackupError(f"The copy failed its integrity check: {check}")
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        return _sqlite_counts(copy)
     finally:
         copy.close()
 
@@ -146,6 +164,7 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
 
 
 def _backup_postgresql(path: Path) -> dict[str, int]:
+    """pg_dump into ``path``; the rows of each table in the snapshot it dumped."""
     args, env = _pg_env()
     with transaction.atomic(), connection.cursor() as cursor:
         # The counts and the dump read one snapshot: pg_dump joins this transaction's.
@@ -189,51 +208,63 @@ def holds_data() -> bool:
     return any(n for table, n in counts.items() if table not in ignored)
 
 
-def restore(path: Path, force: bool = False) -> Report:
-    """The backup in ``path`` into the app's database, after checking the file; then
-    the migrations newer than the backup. Refuses a database with data unless forced."""
-    if not path.is_file():
+def check(path: Path) -> Report:
+    """Whether ``path`` is a backup this server can restore, read whole: the right kind
+    of file, undamaged (SQLite: PRAGMA integrity_check; PostgreSQL: its table of
+    contents, then every row of data read back) and made by migrations known here.
+    The rows of each table it holds; raises BackupError otherwise. Changes nothing."""
+    if not path.exists():
         raise BackupError(f"No such file: {path}")
+    if not path.is_file():
+        raise BackupError(f"{path} is not a file.")
     size = path.stat().st_size
     if size == 0:
         raise BackupError(f"{path} is empty: not a backup.")
     with path.open("rb") as file:
         head = file.read(16)
-    vendor = connection.vendor
-    if vendor == "sqlite" and not head.startswith(SQLITE_HEADER):
-        raise BackupError(f"{path} is not a SQLite backup (this server runs on SQLite).")
-    if vendor == "postgresql" and not head.startswith(PGDUMP_HEADER):
-        raise BackupError(f"{path} is not a pg_dump backup (this server runs on PostgreSQL).")
-    if vendor == "sqlite":
-        _check_sqlite(path)
+    if connection.vendor == "sqlite":
+        if not head.startswith(SQLITE_HEADER):
+            raise BackupError(f"{path} is not a SQLite backup (this server runs on SQLite).")
+        rows, carried = _read_sqlite(path)
     else:
-        _check_postgresql(path)
+        if not head.startswith(PGDUMP_HEADER):
+            raise BackupError(f"{path} is not a pg_dump backup (this server runs on PostgreSQL).")
+        rows, carried = _read_postgresql(path)
+    _check_migrations(carried)
+    return Report(path, size, rows)
+
+
+def restore(path: Path, force: bool = False) -> Report:
+    """The backup in ``path`` into the app's database, after checking the file; then
+    the migrations newer than the backup. Refuses a database with data unless forced."""
+    checked = check(path)
     if holds_data() and not force:
         raise BackupError(
             "The database holds data already: restoring would replace it. Restore into an "
             "empty database, or give --force to replace it."
         )
-    if vendor == "sqlite":
+    if connection.vendor == "sqlite":
         _restore_sqlite(path)
     else:
         _restore_postgresql(path)
     call_command("migrate", verbosity=0)
-    return Report(path, size, live_counts())
+    return Report(path, checked.size, live_counts())
 
 
-def _check_sqlite(path: Path) -> None:
+def _read_sqlite(path: Path) -> tuple[dict[str, int], set[tuple[str, str]]]:
     try:
         backup_db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             check = backup_db.execute("PRAGMA integrity_check").fetchone()[0]
             if check != "ok":
                 raise BackupError(f"{path} is damaged: {check}")
+            rows = _sqlite_counts(backup_db)
             carried = set(backup_db.execute("SELECT app, name FROM django_migrations").fetchall())
         finally:
             backup_db.close()
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{path} is damaged or not a backup: {error}") from None
-    _check_migrations(carried)
+    return rows, carried
 
 
 def _restore_sqlite(path: Path) -> None:
@@ -248,31 +279,50 @@ def _restore_sqlite(path: Path) -> None:
 
 def _run(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """pg_dump or pg_restore, its messages kept (a damaged file's may not be UTF-8)."""
-    return subprocess.run(command, env=env, capture_output=True, text=True, errors="replace")
+    try:
+        return subprocess.run(command, env=env, capture_output=True, text=True, errors="replace")
+    except FileNotFoundError:
+        raise BackupError(f"{command[0]} is not installed (Debian's postgresql-client).") from None
 
 
 def _pg_restore(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return _run(["pg_restore", *args], env)
 
 
-def _check_postgresql(path: Path) -> None:
+def _read_postgresql(path: Path) -> tuple[dict[str, int], set[tuple[str, str]]]:
     listed = _pg_restore("--list", str(path))
     if listed.returncode != 0:
         raise BackupError(f"{path} is damaged or not a backup: {listed.stderr.strip()}")
-    data = _pg_restore("--data-only", "--table=django_migrations", "--file=-", str(path))
-    if data.returncode != 0:
-        raise BackupError(f"{path} is damaged: {data.stderr.strip()}")
-    carried = set()
-    copying = False
-    for line in data.stdout.splitlines():
-        if line.startswith("COPY ") and "django_migrations" in line:
-            copying = True
-        elif copying and line == "\\.":
-            copying = False
-        elif copying:
-            _, app, name, *_ = line.split("\t")
-            carried.add((app, name))
-    _check_migrations(carried)
+    # Every table's rows as pg_restore writes them out (COPY text: one line a row, its
+    # newlines escaped), streamed and counted: a damaged data block fails here.
+    rows: dict[str, int] = {}
+    carried: set[tuple[str, str]] = set()
+    table = None
+    with tempfile.TemporaryFile() as errors:
+        with subprocess.Popen(
+            ["pg_restore", "--data-only", "--file=-", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            errors="replace",
+        ) as reading:
+            for line in reading.stdout:
+                if table is None:
+                    if line.startswith("COPY "):
+                        table = line.split()[1].rpartition(".")[2].strip('"')
+                        rows[table] = 0
+                elif line == "\\.\n":
+                    table = None
+                else:
+                    rows[table] += 1
+                    if table == "django_migrations":
+                        _, app, name, *_ = line.split("\t")
+                        carried.add((app, name))
+        errors.seek(0)
+        said = errors.read().decode(errors="replace").strip()
+    if reading.returncode != 0 or table is not None:
+        raise BackupError(f"{path} is damaged: {said or 'its data ends mid-table'}")
+    return dict(sorted(rows.items())), carried
 
 
 def _restore_postgresql(path: Path) -> None:

@@ -24,8 +24,7 @@ class Command(BaseCommand):
         except backups.BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"wrote {report.path} ({report.size:,} bytes)")
-        for table, n in report.rows.items():
-            self.stdout.write(f"  {table}: {n:,} rows")
+        self.stdout.write("\n".join(report.row_lines()))
         if table := backups.cache_table():
             self.stdout.write(f"  (the rows of {table}, a cache, are left out)")
         if dated:

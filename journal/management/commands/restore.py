@@ -1,5 +1,7 @@
 """manage.py restore FILE [--force]: a backup into the app's database, after checking
-it; a database that holds data is refused unless --force (journal.site.backups)."""
+it; a database that holds data is refused unless --force. manage.py restore --check
+FILE reads the backup whole and says what it holds, restoring nothing
+(journal.site.backups)."""
 
 from pathlib import Path
 
@@ -16,12 +18,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="replace a database that holds data"
         )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="only check the file and print its rows per table; restore nothing",
+        )
 
-    def handle(self, *args, file: Path, force: bool = False, **options) -> None:
+    def handle(self, *args, file: Path, force: bool = False, check: bool = False, **options):
         try:
-            report = backups.restore(file, force=force)
+            report = backups.check(file) if check else backups.restore(file, force=force)
         except backups.BackupError as error:
-            raise CommandError(f"{error} Nothing was changed.") from None
-        self.stdout.write(f"restored {report.path} ({report.size:,} bytes)")
-        for table, n in report.rows.items():
-            self.stdout.write(f"  {table}: {n:,} rows")
+            said = str(error).rstrip()
+            stop = "" if said.endswith(".") else "."
+            raise CommandError(f"{said}{stop} Nothing was changed.") from None
+        if check:
+            self.stdout.write(
+                f"{report.path} ({report.size:,} bytes) is sound and can be restored here; "
+                "nothing was restored. It holds:"
+            )
+        else:
+            self.stdout.write(f"restored {report.path} ({report.size:,} bytes)")
+        self.stdout.write("\n".join(report.row_lines()))
