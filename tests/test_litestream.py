@@ -92,6 +92,16 @@ def test_make_serve_refuses_a_replica_for_postgresql(tmp_path):
     assert not (tmp_path / "replica").exists()
 
 
+def test_make_serve_says_when_litestream_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setenv("LITESTREAM_REPLICA", str(tmp_path / "replica"))
+    monkeypatch.setattr(serve, "LITESTREAM", tmp_path / "no-litestream")
+    with pytest.raises(
+        SystemExit, match="LITESTREAM_REPLICA is set but .*no-litestream is missing"
+    ):
+        serve.main()
+    assert not (tmp_path / "replica").exists()
+
+
 def test_a_lost_database_comes_back_from_the_replica(tmp_path):
     replica = tmp_path / "replica"
     database = tmp_path / "db.sqlite3"
