@@ -116,6 +116,17 @@ def integrity_problems(database_url: str) -> list[str]:
         return problems
 
 
+def clean_environ() -> dict[str, str]:
+    """This process's environment without the app's settings (nor pytest's), for a
+    server or command started from a test with settings of its own."""
+    kept = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PYTEST"))
+    }
+    return kept | {"DJANGO_SETTINGS_MODULE": "crampjournal.settings"}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -208,12 +219,7 @@ def running_stack(
         ) as database_url,
     ):
         workdir = Path(tmp)
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PYTEST"))
-        } | {
-            "DJANGO_SETTINGS_MODULE": "crampjournal.settings",
+        env = clean_environ() | {
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",

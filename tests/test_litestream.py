@@ -5,7 +5,6 @@ the files deleted) `make serve` restores it from the replica, serves each person
 own journal, and goes on copying. PostgreSQL is refused with a message."""
 
 import contextlib
-import os
 import random
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from loadtest import journeys
 from loadtest.servers import (
     PYTHON,
     ROOT,
+    clean_environ,
     free_port,
     integrity_problems,
     query,
@@ -73,12 +73,7 @@ def _wait_for_replica(replica: Path, workdir: Path, wanted: set[uuid.UUID]) -> P
 
 
 def test_make_serve_refuses_a_replica_for_postgresql(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PYTEST"))
-    } | {
-        "DJANGO_SETTINGS_MODULE": "crampjournal.settings",
+    env = clean_environ() | {
         "DJANGO_DEBUG": "true",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cj_never_made",
         "LITESTREAM_REPLICA": str(tmp_path / "replica"),
