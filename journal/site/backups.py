@@ -146,6 +146,9 @@ def _backup_sqlite(path: Path) -> None:
             copy.execute(f'DELETE FROM "{table}"')  # noqa: S608 - the settings' own name
             copy.commit()
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        # Rebuilt without free pages: what was deleted from the journal (an account
+        # deleted, say) lingers in them, and must not live on in the backups.
+        copy.execute("VACUUM")
     finally:
         copy.close()
 
