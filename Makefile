@@ -23,19 +23,24 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Development: DEBUG on, and HOST and PORT passed on, so that the links in the emails
+# (DJANGO_SITE_URL, unless set) lead to the address served here.
+DEV_ENV = DJANGO_DEBUG=$${DJANGO_DEBUG:-true} HOST=$(HOST) PORT=$(PORT)
+
 run: $(VENV)/.installed
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py createcachetable
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The reminder sender beside `make run` (another terminal, with the same PORT if you
+# gave one): with DEBUG on the emails print there. In production run it beside the web
+# servers, with DJANGO_SITE_URL set (docs/reminders.md).
+reminders: $(VENV)/.installed
+	$(DEV_ENV) $(BIN)/python manage.py send_reminders
 
 # Production: gunicorn, DEBUG off, hashed and compressed static files from WhiteNoise.
 # Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (and DATABASE_URL / REDIS_URL to
 # share state between machines); see the README.
-# The reminder sender beside `make run` (another terminal): with DEBUG on the emails
-# print there. In production run it beside the web servers (docs/reminders.md).
-reminders: $(VENV)/.installed
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py send_reminders
-
 # With LITESTREAM_REPLICA=DIR (SQLite only) gunicorn runs under Litestream, copying the
 # database to DIR as it changes, and a missing database is first restored from DIR
 # (crampjournal/serve.py, docs/backups.md).

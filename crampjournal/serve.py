@@ -91,6 +91,13 @@ def main() -> None:
     database = sqlite_file(settings.DATABASES["default"]) if replica else None
     if replica and database and restore_if_missing(database, replica):
         print(f"Restored {database} from the Litestream replica in {replica}.", flush=True)
+    if not settings.SITE_URL:
+        # The site serves without it (pages build their links from the request); only the
+        # reminder sender needs it, and refuses to start until it is set: said here too,
+        # where the person starting production looks.
+        from journal.reminders.site import MISSING
+
+        print(f"Warning: {MISSING} The site runs; send_reminders will not.", flush=True)
     for step in STEPS:
         # manage.py says what went wrong; make serve stops with its exit code.
         if code := subprocess.run([sys.executable, "manage.py", *step]).returncode:

@@ -213,7 +213,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CrampJournal <noreply@localh
 # A mail server that stops answering must not hold the reminder sender for long.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 # The site's own address, for links in mail sent without a request (the reminders).
-SITE_URL = env_str("DJANGO_SITE_URL", "http://localhost:8000")
+# In development it follows the address `make run` serves on (the Makefile passes HOST
+# and PORT to `make run` and `make reminders` alike); a wildcard host is reached as
+# localhost. With DEBUG off there is no guess: empty, and the sender refuses to start
+# (journal.reminders.site) rather than mail links to a laptop's address.
+SITE_URL = env_str("DJANGO_SITE_URL").strip()
+if not SITE_URL and DEBUG:
+    _host = env_str("HOST", "localhost").strip() or "localhost"
+    _host = "localhost" if _host in {"0.0.0.0", "::", "[::]"} else _host
+    _host = f"[{_host}]" if ":" in _host and not _host.startswith("[") else _host
+    SITE_URL = f"http://{_host}:{env_int('PORT', 8000, minimum=1)}"
 
 # HTTPS: on whenever DEBUG is off. DJANGO_HTTPS=false serves plain HTTP (a laptop on
 # loopback, the load test); DJANGO_BEHIND_PROXY=true trusts X-Forwarded-Proto from a

@@ -12,6 +12,8 @@ from crampjournal.settings import *  # noqa: E402, F403
 # Mail goes to Django's test outbox (the test runner sets the locmem backend), so email
 # is on as with a real mail server; tests of a server without one turn it off.
 EMAIL_ENABLED = True
+# The address in the reminder emails' links (DEBUG is off here, so nothing is guessed).
+SITE_URL = "http://localhost:8000"
 # Hashing cost is not what the tests measure; MD5 keeps logins fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests read static files where they lie; `make serve` collects and hashes them.

@@ -161,6 +161,8 @@ def test_a_lost_database_comes_back_from_the_replica(tmp_path):
             wait_until_healthy(url, process, seconds=120)
             said = (tmp_path / "serve.log").read_text()
             assert f"Restored {database} from the Litestream replica" in said
+            # No DJANGO_SITE_URL here: the site serves, and says the sender will not.
+            assert "Warning: DJANGO_SITE_URL is not set" in said
             rows = Counter(
                 uuid.UUID(str(uid))
                 for (uid,) in query(stack.database_url, "SELECT uid FROM journal_episode")

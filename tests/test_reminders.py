@@ -456,6 +456,66 @@ def test_a_wrong_time_is_shown_next_to_its_field_and_kept(user, alice_client):
     assert not Reminder.objects.exists()
 
 
+def _next_line(client: Client) -> str:
+    """What the Reminders page says under the check-in reminder's time."""
+    page = client.get(reverse("reminders")).content.decode()
+    found = re.search(r"The next reminder comes [^<.]+\.", page)
+    return found.group(0) if found else ""
+
+
+def _set_check_in(client: Client, at: str, now: dt.datetime) -> str:
+    """Turn the check-in reminder on at ``at`` at ``now``; what the page then says."""
+    with time_machine.travel(now, tick=False):
+        response = client.post(reverse("reminders"), {"check_in_on": "on", "check_in_at": at})
+        assert response.url == reverse("reminders")
+        return _next_line(client)
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "at", "said"),
+    [
+        # 10:00 in London: 07:15 has gone today, so the first one is tomorrow's.
+        (LONDON, _local(LONDON, 2026, 12, 3, 10, 0), "07:15", "tomorrow at 07:15"),
+        (LONDON, _local(LONDON, 2026, 12, 3, 10, 0), "20:00", "today at 20:00"),
+        # 23:30 UTC is 08:30 the next morning in Tokyo: 08:00 there has gone, 09:00 not.
+        (ZoneInfo("Asia/Tokyo"), _utc(2026, 12, 3, 23, 30), "08:00", "tomorrow at 08:00"),
+        (ZoneInfo("Asia/Tokyo"), _utc(2026, 12, 3, 23, 30), "09:00", "today at 09:00"),
+        # 20:30 in New York is 01:30 UTC on the next day: 21:00 is still today there.
+        (NEW_YORK, _utc(2026, 12, 4, 1, 30), "21:00", "today at 21:00"),
+        # The spring-forward day in London: at 00:30 GMT, 01:30 does not happen today and
+        # the reminder goes at the first minute that does.
+        (LONDON, _local(LONDON, 2026, 3, 29, 0, 30), "01:30", "today at 02:00"),
+        # The fall-back day: 01:30 comes twice; at 01:45 BST the first has gone, and a
+        # reminder goes once a day, so the next is tomorrow's.
+        (LONDON, _utc(2026, 10, 25, 0, 45), "01:30", "tomorrow at 01:30"),
+    ],
+)
+def test_the_page_says_when_the_first_reminder_comes(user, alice_client, zone, now, at, said):
+    _confirm(user, zone)
+    assert _set_check_in(alice_client, at, now) == f"The next reminder comes {said}."
+
+
+def test_a_day_already_checked_in_gets_no_reminder_and_the_page_says_tomorrow(
+    user, alice_client, make_checkin
+):
+    _confirm(user, LONDON)
+    make_checkin(user, date=dt.date(2026, 12, 3))
+    now = _local(LONDON, 2026, 12, 3, 10, 0)
+    assert _set_check_in(alice_client, "20:00", now) == "The next reminder comes tomorrow at 20:00."
+    with time_machine.travel(now, tick=False):
+        alice_client.post(
+            reverse("reminders"), {"weekly_on": "on", "weekly_day": "6", "weekly_at": "18:00"}
+        )
+        page = alice_client.get(reverse("reminders")).content.decode()
+    # Thursday 3 December: the weekly note comes on Sunday; the check-in is off now.
+    assert "The next reminder comes on Sunday 6 December at 18:00." in page
+    assert page.count("The next reminder comes") == 1
+
+
+def test_no_next_reminder_is_promised_to_an_unconfirmed_address(user, alice_client):
+    assert _set_check_in(alice_client, "20:00", _local(LONDON, 2026, 12, 3, 10, 0)) == ""
+
+
 def test_a_new_time_zone_moves_the_reminders(user, alice_client):
     _check_in_at(user, dt.time(20, 0), _utc(2026, 12, 3, 12, 0))
     with time_machine.travel(_utc(2026, 12, 3, 12, 0), tick=False):
@@ -485,6 +545,17 @@ def test_confirming_the_address_takes_the_button_and_works_once(user, alice_clie
     assert 'data-address="confirmed"' in alice_client.get(reverse("reminders")).content.decode()
     # Used: the same link does nothing more.
     assert "used already" in Client().post(link).content.decode()
+
+
+def test_the_confirmation_email_says_it_is_automatic(user, alice_client, smtp_server):
+    # Over SMTP, as a mail server receives it: no out-of-office reply comes back to it.
+    alice_client.post(reverse("resend_confirmation"))
+    [message] = smtp_server.parsed
+    assert message["To"] == user.email
+    assert message["Auto-Submitted"] == "auto-generated"
+    # A one-off message, not a list: nothing to unsubscribe from.
+    assert message["List-Unsubscribe"] is None
+    assert "/accounts/confirm-email/" in message.get_content()
 
 
 def test_a_confirmation_link_expires_and_a_forged_one_is_refused(user, alice_client, settings):

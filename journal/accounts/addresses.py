@@ -18,12 +18,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from journal.accounts import ratelimit
+from journal.mail import send_automatic
 from journal.models import Profile
 
 logger = logging.getLogger("crampjournal.accounts.addresses")
@@ -102,7 +102,7 @@ def send_link(user: AbstractBaseUser, build_url) -> bool:
     subject = render_to_string("emails/confirm_address_subject.txt", context).strip()
     body = render_to_string("emails/confirm_address.txt", context)
     try:
-        send_mail(subject, body, None, [user.email])
+        send_automatic(subject, body, [user.email])
     except (smtplib.SMTPException, OSError) as error:
         logger.warning("Address confirmation not sent: %s", type(error).__name__)
         return False

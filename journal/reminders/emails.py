@@ -6,14 +6,15 @@ note or count. The templates get only what is built here, so they cannot reach i
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from journal.mail import automatic_headers
 from journal.models import Reminder, ReminderKind
 from journal.reminders.schedule import TIMER_AFTER_MINUTES
+from journal.reminders.site import absolute
 
 _UNSUBSCRIBE_SALT = "journal.reminders.unsubscribe"
 
@@ -26,11 +27,6 @@ def _link(reminder: Reminder, key: str) -> str:
     if reminder.kind == ReminderKind.CHECK_IN:
         return reverse("checkin_today")
     return reverse("patterns")
-
-
-def absolute(path: str) -> str:
-    """A path on this site as a full URL: the sender has no request to build it from."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def unsubscribe_token(reminder: Reminder) -> str:
@@ -64,13 +60,7 @@ def message(reminder: Reminder, key: str, to: str, connection=None) -> EmailMult
         None,
         [to],
         connection=connection,
-        headers={
-            # RFC 8058: mail clients show an unsubscribe button that POSTs here.
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            # RFC 3834: no out-of-office replies to an automatic message.
-            "Auto-Submitted": "auto-generated",
-        },
+        headers=automatic_headers(unsubscribe),
     )
     email.attach_alternative(render_to_string("emails/reminder.html", context), "text/html")
     return email

@@ -8,6 +8,8 @@ from journal.models import Reminder, ReminderKind
 from journal.reminders.schedule import TIMER_AFTER_MINUTES
 
 WEEKDAYS = [(index, name) for index, name in enumerate(calendar.day_name)]
+# Beside a reminder's time, once saved: "The next reminder comes tomorrow at 07:15."
+NEXT_REMINDER = "The next reminder comes {when}."
 
 
 def _time_field(label: str) -> forms.TimeField:
@@ -38,6 +40,13 @@ class RemindersForm(forms.Form):
     )
     weekly_day = forms.TypedChoiceField(label="On", choices=WEEKDAYS, coerce=int, required=False)
     weekly_at = _time_field("At (your time)")
+
+    def __init__(self, *args, upcoming: dict[str, str] | None = None, **kwargs) -> None:
+        """``upcoming``: when each saved reminder next goes, in words, by kind
+        (journal.reminders.preferences.upcoming), said under its time."""
+        super().__init__(*args, **kwargs)
+        for kind, when in (upcoming or {}).items():
+            self.fields[f"{kind}_at"].help_text = NEXT_REMINDER.format(when=when)
 
     @classmethod
     def initial_from(cls, reminders: dict[str, Reminder]) -> dict:

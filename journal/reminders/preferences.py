@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from journal.models import Reminder, ReminderKind
+from journal.models import CheckIn, Reminder, ReminderKind
+from journal.reminders import schedule
 from journal.reminders.sender import next_due
 
 # What the page offers before a person has chosen: all off (no email unasked for), at
@@ -46,6 +48,31 @@ def save(user: AbstractBaseUser, chosen: dict[str, dict], now: dt.datetime | Non
             reminder.paused_reason = ""
             reminder.next_due_at = next_due(reminder, now)
             reminder.save()
+
+
+def upcoming(
+    user: AbstractBaseUser, reminders: dict[str, Reminder], zone: ZoneInfo, now: dt.datetime
+) -> dict[str, str]:
+    """When each reminder that is on and on a clock next goes, in words (schedule.in_words)
+    from ``now`` in the person's zone: a time already past today is tomorrow's. Worked out
+    from the schedule rather than read from next_due_at, which the sender moves on only
+    at its next pass."""
+    found = {}
+    for kind, reminder in reminders.items():
+        if not reminder.enabled or reminder.paused_at is not None:
+            continue
+        due = schedule.next_due(kind, reminder.at, reminder.weekday, zone, now)
+        if due is None:
+            continue
+        if kind == ReminderKind.CHECK_IN and _checked_in(user, due.astimezone(zone).date()):
+            # No reminder for a day already checked in (the sender skips it).
+            due = schedule.next_daily(reminder.at, zone, due)
+        found[kind] = schedule.in_words(due, zone, now)
+    return found
+
+
+def _checked_in(user: AbstractBaseUser, day: dt.date) -> bool:
+    return CheckIn.objects.filter(owner=user, date=day).exists()
 
 
 def turn_off(reminder: Reminder) -> None:

@@ -8,6 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.utils import dateformat
+
+from journal.formatting import DAY_MONTH
+
 # A check-in reminder after a sender was down is still worth sending until the person's
 # local midnight; a weekly one on its own local day. A timer reminder goes once the
 # timer has run TIMER_AFTER_MINUTES, and not for a timer started more than
@@ -81,3 +85,17 @@ def next_due(
     if kind == "weekly" and weekday is not None:
         return next_weekly(weekday, at, zone, after)
     return None
+
+
+def in_words(due: dt.datetime, zone: ZoneInfo, now: dt.datetime) -> str:
+    """When ``due`` is, as the person reads it at ``now`` in their zone: "today at 20:00",
+    "tomorrow at 07:15", "on Sunday 13 December at 18:00". Today and tomorrow are the
+    person's own days, not UTC's."""
+    local = due.astimezone(zone)
+    days = (local.date() - now.astimezone(zone).date()).days
+    at = f"{local:%H:%M}"
+    if days == 0:
+        return f"today at {at}"
+    if days == 1:
+        return f"tomorrow at {at}"
+    return f"on {dateformat.format(local.date(), 'l ' + DAY_MONTH)} at {at}"

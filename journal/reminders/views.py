@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -14,7 +15,16 @@ from journal.reminders.forms import RemindersForm
 
 def reminders_page(request: HttpRequest) -> HttpResponse:
     reminders = preferences.reminders_of(request.user)
-    form = RemindersForm(request.POST or None, initial=RemindersForm.initial_from(reminders))
+    confirmed = addresses.is_confirmed(request.user)
+    # When the next one goes is said only where one will go (the page says why not).
+    upcoming = (
+        preferences.upcoming(request.user, reminders, request.zone, timezone.now())
+        if confirmed
+        else {}
+    )
+    form = RemindersForm(
+        request.POST or None, initial=RemindersForm.initial_from(reminders), upcoming=upcoming
+    )
     if request.method == "POST" and form.is_valid():
         preferences.save(request.user, form.chosen())
         messages.success(request, "Reminders saved.")
@@ -25,7 +35,7 @@ def reminders_page(request: HttpRequest) -> HttpResponse:
         "account/reminders.html",
         {
             "form": form,
-            "confirmed": addresses.is_confirmed(request.user),
+            "confirmed": confirmed,
             "paused": paused,
         },
     )

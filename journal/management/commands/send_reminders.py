@@ -8,10 +8,10 @@ import logging
 import signal
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 
-from journal.reminders import sender
+from journal.reminders import sender, site
 
 logger = logging.getLogger("crampjournal.reminders")
 
@@ -26,6 +26,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once: bool, interval: float, **options) -> None:
+        # Before any pass: an email whose links lead nowhere is worse than none.
+        try:
+            site.site_url()
+        except site.SiteUrlMissing as error:
+            raise CommandError(str(error)) from None
         if once:
             self._pass()
             return
