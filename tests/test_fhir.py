@@ -220,9 +220,7 @@ def test_a_share_link_offers_fhir_only_when_ticked(user, alice_client, client, m
     for include in (False, True):
         form = {"range": "90d", "days": "7"} | ({"include_fhir": "on"} if include else {})
         page = alice_client.post(reverse("share_list"), form).content.decode()
-        token_path = re.search(
-            r'value="https?://[^"/]+(/s/[^"/]+/)" aria-label="The new link"', page
-        ).group(1)
+        token_path = re.search(r"data-link-url>https?://[^<\s/]+(/s/[^</]+/)<", page).group(1)
         shared = client.get(token_path).content.decode()
         fhir_url = f"{token_path}fhir/"
         assert (fhir_url in shared) is include

@@ -6,6 +6,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+import segno
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +19,45 @@ from journal.reports.views.share import OPEN_LIMIT, OPENED_TOO_OFTEN
 def _make(client, **data) -> str:
     response = client.post(reverse("share_list"), {"range": "90d", "days": "14"} | data)
     assert response.status_code == HTTPStatus.OK
-    match = re.search(r'value="(http://testserver/s/([^/"]+)/)"', response.content.decode())
+    match = re.search(r"data-link-url>(http://testserver/s/([^/<]+)/)<", response.content.decode())
     assert match, "the new link is shown"
     return match.group(2)
+
+
+def _qr_modules(svg: str) -> list[list[bool]]:
+    """The dark modules of segno's inline SVG, read back from its one path: each row is
+    drawn as horizontal strokes ("M x y", "m dx dy", "h n"), half a module below the top."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    dark = re.search(r'<path [^>]*stroke="#000" d="([^"]+)"', svg).group(1)
+    grid = [[False] * size for _ in range(size)]
+    x = y = 0.0
+    for command, args in re.findall(r"([Mmh])([-\d. ]+)", dark):
+        numbers = [float(n) for n in args.split()]
+        if command == "M":
+            x, y = numbers
+        elif command == "m":
+            x, y = x + numbers[0], y + numbers[1]
+        else:
+            for column in range(int(x), int(x + numbers[0])):
+                grid[int(y)][column] = True
+            x += numbers[0]
+    return grid
+
+
+def _decode(grid: list[list[bool]]) -> list[str]:
+    """What a real QR reader (zxing-cpp) reads off the modules drawn at 8 px each."""
+    import zxingcpp
+    from PIL import Image
+
+    scale = 8
+    image = Image.new("L", (len(grid) * scale, len(grid) * scale), 255)
+    for row, cells in enumerate(grid):
+        for column, cell in enumerate(cells):
+            if cell:
+                image.paste(
+                    0, (column * scale, row * scale, (column + 1) * scale, (row + 1) * scale)
+                )
+    return [result.text for result in zxingcpp.read_barcodes(image)]
 
 
 def test_a_link_is_shown_once_and_only_its_hash_is_kept(user, alice_client):
@@ -34,6 +71,29 @@ def test_a_link_is_shown_once_and_only_its_hash_is_kept(user, alice_client):
     assert token not in listing and 'data-share-link="' in listing
     expires = link.expires_at - link.created_at
     assert dt.timedelta(days=14) - dt.timedelta(seconds=5) < expires <= dt.timedelta(days=14)
+
+
+def test_the_new_link_is_shown_whole_with_copy_share_and_a_qr_code_of_it(alice_client):
+    response = alice_client.post(reverse("share_list"), {"range": "90d", "days": "14"})
+    html = response.content.decode()
+    url = re.search(r"data-link-url>([^<]+)<", html).group(1)
+    # As text that wraps (not a one-line box that cuts it off), with its buttons.
+    assert "<input" not in html.split("data-new-link")[1].split("</section>")[0]
+    assert "data-copy-link" in html and "data-share-sheet" in html
+    assert re.search(r'<script type="module" src="/static/js/share\.js', html)
+    # The QR code is in the page itself: no image address carries the link.
+    svg = re.search(r'<svg viewBox="[^"]+" class="share-qr">.*?</svg>', html).group(0)
+    assert "style=" not in svg and "<script" not in svg
+    grid = _qr_modules(svg)
+    assert _decode(grid) == [url]
+    # The quiet zone around it that scanners find it by.
+    quiet = sharing.QR_QUIET_MODULES
+    assert not any(grid[quiet - 1]) and not any(row[quiet - 1] for row in grid)
+    # The same code segno makes for the link, module for module.
+    expected = segno.make_qr(url, error=sharing.QR_ERROR_LEVEL).matrix_iter(border=quiet)
+    assert grid == [[bool(cell) for cell in row] for row in expected]
+    # Shown once: the list does not show it again.
+    assert url not in alice_client.get(reverse("share_list")).content.decode()
 
 
 def test_a_clinician_opens_the_report_without_an_account(user, alice_client, make_episode):

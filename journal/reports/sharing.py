@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import NamedTuple
 
+import segno
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db.models import F
@@ -25,6 +27,11 @@ TOKEN_BYTES = 32
 # A link's PDF is kept in the cache (Redis or the database) this long at most, and never
 # past the link's expiry; revoking the link or deleting it (or the account) drops it.
 PDF_KEEP_SECONDS = 24 * 3600
+# The new link's QR code, read by a clinician's phone or scanner off the person's screen:
+# level M still reads through a smudge or a glare on the glass, and four modules of white
+# around it is the quiet zone the QR standard asks for (scanners find the code by it).
+QR_ERROR_LEVEL = "m"
+QR_QUIET_MODULES = 4
 
 
 def token_hash(token: str) -> str:
@@ -47,6 +54,23 @@ def create(
         expires_at=timezone.now() + dt.timedelta(days=days),
     )
     return link, token
+
+
+class NewLink(NamedTuple):
+    """What the page shows once, right after the link is made: never stored."""
+
+    link: ShareLink
+    url: str
+    qr_svg: str
+
+
+def qr_svg(url: str) -> str:
+    """The link as an inline SVG QR code: no image request (the address would be in a URL
+    of ours), no inline style (the CSP), black on white in dark mode too; sized by CSS."""
+    code = segno.make_qr(url, error=QR_ERROR_LEVEL)
+    return code.svg_inline(
+        border=QR_QUIET_MODULES, omitsize=True, dark="#000", light="#fff", svgclass="share-qr"
+    )
 
 
 def find(token: str) -> ShareLink | None:

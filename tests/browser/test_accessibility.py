@@ -142,7 +142,7 @@ class Visit:
         self.go("/share/")
         self.page.fill("#id_name", "W. K.")
         submit_and_wait(self.page, "button:has-text('Make a link')")
-        self.stranger_url = self.page.input_value("[data-link-url]")
+        self.stranger_url = self.page.inner_text("[data-link-url]").strip()
         return self.stranger_url
 
 

@@ -146,7 +146,7 @@ def test_4_report_pdf_then_a_share_link_opened_revoked_and_dead(
     page.goto(f"{live_server.url}/share/")
     page.fill("#id_name", "W. K.")
     submit_and_wait(page, "button:has-text('Make a link')")
-    url = page.input_value("[data-link-url]")
+    url = page.inner_text("[data-link-url]").strip()
     assert re.fullmatch(rf"{re.escape(live_server.url)}/s/[\w-]{{43}}/", url)
 
     stranger = new_page(width=1280, height=900)  # a fresh context: no cookies

@@ -6,7 +6,7 @@ import zoneinfo
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,6 +16,8 @@ from journal.accounts import audit, confirm, ratelimit
 from journal.models import AuditKind, ShareLink
 from journal.patterns import periods, stats
 from journal.patterns.stats import Period
+from journal.records import undo
+from journal.records.views import undo as undo_views
 from journal.reports import clinician, downloads, fhir, sharing
 from journal.reports.forms import ShareForm
 from journal.reports.views.exports import (
@@ -48,7 +50,8 @@ def share_list(request: HttpRequest) -> HttpResponse:
         )
         audit.record(AuditKind.SHARE_CREATED, request.user.pk, request, f"link {link.pk}")
         # Shown in this response only: the token is not stored anywhere.
-        new_link = (link, request.build_absolute_uri(f"/s/{token}/"))
+        url = request.build_absolute_uri(f"/s/{token}/")
+        new_link = sharing.NewLink(link, url, sharing.qr_svg(url))
         form = ShareForm()
     links = ShareLink.objects.for_user(request.user)
     context = {"form": form, "links": links, "new_link": new_link, "now": timezone.now()}
@@ -60,7 +63,8 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(ShareLink.objects.for_user(request.user), pk=pk)
     sharing.revoke(link)
     audit.record(AuditKind.SHARE_REVOKED, request.user.pk, request, f"link {link.pk}")
-    return redirect("share_list")
+    # Closed for the clinician at once; Undo may reopen it for a few seconds.
+    return undo_views.deleted(request, undo.revoked_link(link), "Link revoked: it no longer opens.")
 
 
 def _open(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
