@@ -611,6 +611,43 @@ class ShareLink(models.Model):
         return self.revoked_at is None and moment < self.expires_at
 
 
+class DeletedKind(models.TextChoices):
+    """What an Undo can bring back (journal.records.undo)."""
+
+    EPISODE = "episode", "Episode"
+    CHECKIN = "checkin", "Check-in"
+    MEDICATION = "medication", "Medicine"
+    SHARE_LINK = "share_link", "Share link"
+
+
+class UndoableDeletion(models.Model):
+    """What one delete took away, kept only so its owner can undo it for
+    journal.records.undo.UNDO_SECONDS. The rows themselves are deleted at once, so
+    Patterns, flags, the report, exports and later backups never see them; this copy
+    is erased at the Undo, or once the window is over (journal.records.undo.purge)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="undoable_deletions"
+    )
+    kind = models.CharField(max_length=10, choices=DeletedKind.choices)
+    # The deleted rows in Django's JSON serialization (with their ids, so the Undo puts
+    # back exactly what was there); for a share link, only its id.
+    rows = models.TextField()
+    expires_at = models.DateTimeField()
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The purge: DELETE WHERE expires_at < now.
+            models.Index(fields=["expires_at"], name="undoable_deletion_expires"),
+        ]
+        constraints = [_choices_check("kind", DeletedKind, "undoable_deletion_kind_valid")]
+
+    def __str__(self) -> str:
+        return f"Deleted {self.kind}, undoable until {self.expires_at:%H:%M:%S} UTC"
+
+
 class AuditKind(models.TextChoices):
     LOGIN = "login", "Signed in"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
@@ -627,6 +664,7 @@ class AuditKind(models.TextChoices):
     SHARE_CREATED = "share_created", "Share link made"
     SHARE_OPENED = "share_opened", "Share link opened"
     SHARE_REVOKED = "share_revoked", "Share link revoked"
+    SHARE_UNREVOKED = "share_unrevoked", "Share link revoked, then undone"
     ACCOUNT_DELETED = "account_deleted", "Account deleted"
     CONFIRMED = "confirmed", "Confirmed it was you"
     DEVICE_SIGNED_OUT = "device_signed_out", "A device signed out from Devices"

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 from journal.accounts.views import account, addresses, confirm, devices, passkeys, security
 from journal.converters import IsoDateConverter
 from journal.patterns.views import flags, patterns
-from journal.records.views import checkins, episodes, home, medications
+from journal.records.views import checkins, episodes, home, medications, undo
 from journal.reminders import views as reminders
 from journal.reports.views import exports, report, share
 
@@ -78,4 +78,5 @@ urlpatterns = [
     path("medications/new/", medications.medication_form, name="medication_create"),
     path("medications/<int:pk>/edit/", medications.medication_form, name="medication_edit"),
     path("medications/<int:pk>/delete/", medications.medication_delete, name="medication_delete"),
+    path("undo/<int:pk>/", undo.undo_delete, name="undo_delete"),
 ]

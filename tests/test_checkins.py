@@ -77,9 +77,16 @@ def test_fluid_in_fluid_ounces(alice_client, user):
     assert "64.0 fl oz" in page
 
 
-def test_delete_a_check_in(alice_client, user, make_checkin):
+def test_delete_a_check_in_asks_first(alice_client, user, make_checkin):
+    # Issue 30: the form's one-tap button, right under Save, only asks now.
     checkin = make_checkin(user, date=dt.date(2026, 5, 4))
-    response = alice_client.post(reverse("checkin_delete", args=[checkin.date]))
+    asked = alice_client.post(reverse("checkin_delete", args=[checkin.date]))
+    assert asked.status_code == HTTPStatus.OK
+    assert "Delete this check-in?" in asked.content.decode()
+    assert CheckIn.objects.filter(pk=checkin.pk).exists()
+    response = alice_client.post(
+        reverse("checkin_delete", args=[checkin.date]), {"confirmed": "yes"}
+    )
     assert response.status_code == HTTPStatus.FOUND
     assert not CheckIn.objects.exists()
 

@@ -195,7 +195,11 @@ def test_delete_asks_first_then_deletes(alice_client, user, make_episode):
     page = alice_client.get(reverse("episode_delete", args=[episode.pk]))
     assert b"Delete this episode?" in page.content
     assert Episode.objects.filter(pk=episode.pk).exists()
-    response = alice_client.post(reverse("episode_delete", args=[episode.pk]))
+    # A POST without the confirm page's answer (an old one-tap form) asks too.
+    asked = alice_client.post(reverse("episode_delete", args=[episode.pk]))
+    assert b"Delete this episode?" in asked.content
+    assert Episode.objects.filter(pk=episode.pk).exists()
+    response = alice_client.post(reverse("episode_delete", args=[episode.pk]), {"confirmed": "yes"})
     assert response.url == reverse("episode_list")
     assert not Episode.objects.filter(pk=episode.pk).exists()
 

@@ -35,6 +35,8 @@ def _id_urls(rows: dict) -> list[tuple[str, str]]:
         ("post", reverse("medication_edit", args=[medication])),
         ("get", reverse("medication_delete", args=[medication])),
         ("post", reverse("medication_delete", args=[medication])),
+        # Issue 30: a GET asks before a check-in is deleted, as for episodes and medicines.
+        ("get", reverse("checkin_delete", args=[day])),
         ("post", reverse("checkin_delete", args=[day])),
     ]
 
@@ -131,7 +133,7 @@ def test_posting_another_users_medication_id_is_rejected(alice_rows, other_user,
 
 @pytest.mark.parametrize(
     "name,args",
-    [("logout", []), ("episode_stop", ["ongoing"]), ("checkin_delete", ["day"])],
+    [("logout", []), ("episode_stop", ["ongoing"])],
 )
 def test_get_on_a_write_only_url_is_405(alice_rows, alice_client, name, args):
     values = {"ongoing": alice_rows["ongoing"].pk, "day": alice_rows["checkin"].date}

@@ -37,6 +37,8 @@ def test_add_edit_and_delete_a_medication(alice_client, user):
 
     assert alice_client.get(reverse("medication_delete", args=[medication.pk])).status_code == 200
     alice_client.post(reverse("medication_delete", args=[medication.pk]))
+    assert Medication.objects.exists()  # a POST without the confirm page's answer asks
+    alice_client.post(reverse("medication_delete", args=[medication.pk]), {"confirmed": "yes"})
     assert not Medication.objects.exists()
 
 

@@ -118,7 +118,9 @@ def test_medication_pages_show_the_text_escaped(journal, alice_client):
     delete = _page(alice_client, reverse("medication_delete", args=[medication.pk]))
     assert_escaped(delete, escape(MEDICINE))
     assert_escaped(_page(alice_client, reverse("profile")), escape(MEDICINE_AND_DOSE))
-    response = alice_client.post(reverse("medication_delete", args=[medication.pk]), follow=True)
+    response = alice_client.post(
+        reverse("medication_delete", args=[medication.pk]), {"confirmed": "yes"}, follow=True
+    )
     assert_escaped(response.content.decode(), f"Removed {escape(MEDICINE)} from your list.")
 
 

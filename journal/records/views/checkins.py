@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from journal import formatting
 from journal.models import CheckIn
+from journal.records import undo
 from journal.records.forms import CheckInForm
+from journal.records.views import undo as undo_views
 
 
 def checkin_list(request: HttpRequest) -> HttpResponse:
@@ -32,11 +34,18 @@ def checkin_form(request: HttpRequest, day: dt.date | None = None) -> HttpRespon
     return render(request, "checkins/form.html", {"form": form, "checkin": checkin})
 
 
-@require_POST
 def checkin_delete(request: HttpRequest, day: dt.date) -> HttpResponse:
+    """Asks first (a GET, or the form's one-tap button); deletes on the confirm page's
+    button, with Undo offered after."""
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), date=day)
-    checkin.delete()
-    messages.success(
-        request, f"Check-in for {formatting.local_date(day, formatting.LONG_DATE)} deleted."
+    if not undo_views.confirmed(request):
+        return undo_views.ask(
+            request,
+            "this check-in",
+            f"Your check-in for {formatting.local_date(day, formatting.LONG_DATE)}.",
+            reverse("checkin_day", args=[day]),
+        )
+    when = formatting.local_date(day, formatting.LONG_DATE)
+    return undo_views.deleted(
+        request, undo.delete_checkin(checkin), f"Check-in for {when} deleted."
     )
-    return redirect("checkin_list")

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from journal import formatting
 from journal.models import Episode, Medication
 from journal.patterns import flags, guidance
-from journal.records import services
+from journal.records import services, undo
 from journal.records.forms import (
     EpisodeFilterForm,
     EpisodeForm,
@@ -17,6 +17,7 @@ from journal.records.forms import (
     TimerStopForm,
 )
 from journal.records.queries import filter_episodes
+from journal.records.views import undo as undo_views
 
 # Filters live in the session, not the query string: a URL like ?region=calf would
 # put health details into browser history and server logs.
@@ -96,17 +97,15 @@ def episode_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def episode_delete(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _owned(request, pk)
-    if request.method == "POST":
-        episode.delete()
-        messages.success(request, "Episode deleted.")
-        return redirect("episode_list")
-    context = {
-        "what": "this episode",
-        "description": f"The {episode.get_body_region_display().lower()} cramp logged for "
-        f"{formatting.local_datetime(episode.started_at)}.",
-        "cancel_url": episode.get_absolute_url(),
-    }
-    return render(request, "confirm_delete.html", context)
+    if not undo_views.confirmed(request):
+        return undo_views.ask(
+            request,
+            "this episode",
+            f"The {episode.get_body_region_display().lower()} cramp logged for "
+            f"{formatting.local_datetime(episode.started_at)}, with all its details.",
+            episode.get_absolute_url(),
+        )
+    return undo_views.deleted(request, undo.delete_episode(episode), "Episode deleted.")
 
 
 def quick_log(request: HttpRequest) -> HttpResponse:

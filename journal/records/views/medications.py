@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import Medication
+from journal.records import undo
 from journal.records.forms import MedicationForm
+from journal.records.views import undo as undo_views
 
 
 def _owned(request: HttpRequest, pk: int) -> Medication:
@@ -31,13 +33,13 @@ def medication_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 def medication_delete(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _owned(request, pk)
-    if request.method == "POST":
-        medication.delete()
-        messages.success(request, f"Removed {medication.name} from your list.")
-        return redirect("medication_list")
-    context = {
-        "what": medication.name,
-        "description": "It leaves your list, and episodes that noted taking it no longer show it.",
-        "cancel_url": reverse("medication_list"),
-    }
-    return render(request, "confirm_delete.html", context)
+    if not undo_views.confirmed(request):
+        return undo_views.ask(
+            request,
+            medication.name,
+            "It leaves your list, and episodes that noted taking it no longer show it.",
+            reverse("medication_list"),
+        )
+    name = medication.name
+    message = f"Removed {name} from your list."
+    return undo_views.deleted(request, undo.delete_medication(medication), message)
