@@ -99,18 +99,44 @@ def test_logging_reading_and_patterns_stay_open_in_a_kept_session(user, name):
         assert client.get(reverse(name)).status_code == HTTPStatus.OK
 
 
+def _pending_form(html: str) -> re.Match | None:
+    """The form the page sends as it opens, to start the download asked for."""
+    return re.search(
+        r'<form method="(get|post)" action="([^"]+)"[^>]*data-pending-download>(.*?)</form>',
+        html,
+        re.S,
+    )
+
+
+def _hidden_fields(form_html: str) -> list[tuple[str, str]]:
+    """The options a pending download's form sends (its CSRF token aside)."""
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form_html)
+    return [(name, value) for name, value in fields if name != "csrfmiddlewaretoken"]
+
+
 def test_after_confirming_the_download_is_given(user):
     client = signed_in()
     with later():
         client.get(reverse("export_all_data"))
         key = client.session.session_key
         response = confirm_with_password(client)
-        assert response.url == reverse("export_all_data")
+        # Back on Your data, where the link was, not on a confirm page left on screen.
+        assert response.url == reverse("export")
         # More rights, a new session key.
         assert client.session.session_key != key
-        download = client.get(response.url)
+        page = client.get(response.url)
+        assert "no-store" in page["Cache-Control"]  # going back starts nothing again
+        pending = _pending_form(page.content.decode())
+        assert pending and pending.group(1, 2) == ("get", reverse("export_all_data"))
+        assert "The file of all your data (JSON) is on its way" in page.content.decode()
+        assert re.search(
+            r'<script type="module" src="/static/js/pending_download\.js', pending.string
+        )
+        download = client.get(pending.group(2))
         assert download.status_code == HTTPStatus.OK
         assert download["Content-Disposition"].startswith("attachment")
+        # Once: the page opened again starts no download.
+        assert _pending_form(client.get(reverse("export")).content.decode()) is None
         # And for the next ten minutes no question asked.
         assert client.get(reverse("export_episodes_csv")).status_code == HTTPStatus.OK
     assert AuditEvent.objects.filter(
@@ -166,6 +192,61 @@ def test_the_fhir_options_come_back_filled_on_your_data(user):
         assert sent["Content-Type"] == "application/fhir+json"
 
 
+@pytest.mark.parametrize(
+    ("name", "page", "form"),
+    [
+        ("export_episodes_csv", "export", None),
+        ("export_fhir", "export", {"name": "J. D.", "include_notes": "on"}),
+        ("report_pdf", "report", {"range": "custom", "start": "2026-09-01", "end": "2026-11-30"}),
+    ],
+)
+def test_after_confirming_the_page_the_download_was_asked_on_starts_it(user, name, page, form):
+    client = signed_in()
+    with later():
+        if form is None:
+            client.get(reverse(name))
+        else:
+            client.post(reverse(name), form)
+        asked = client.get(reverse("confirm")).content.decode()
+        assert "back to the page you were on" in asked and "starts downloading" in asked
+        # Not before the proof: the page they came from starts nothing yet.
+        assert _pending_form(client.get(reverse("quick_log")).content.decode()) is None
+        response = confirm_with_password(client)
+        assert response.url == reverse(page)
+        html = client.get(response.url).content.decode()
+        pending = _pending_form(html)
+        assert pending.group(1, 2) == ("get" if form is None else "post", reverse(name))
+        # The options they chose: in the download's form, and filled in on the page.
+        assert _hidden_fields(pending.group(3)) == list((form or {}).items())
+        for value in (form or {}).values():
+            if value != "on":
+                assert f'value="{value}"' in html.replace(pending.group(0), "")
+        if form is not None:
+            assert 'name="csrfmiddlewaretoken"' in pending.group(3)
+
+
+def test_the_fhir_download_after_confirming_has_the_options_chosen(user):
+    client = signed_in()
+    with later():
+        client.post(reverse("export_fhir"), {"name": "J. D.", "include_notes": "on"})
+        page = client.get(confirm_with_password(client).url).content.decode()
+        pending = _pending_form(page)
+        sent = client.post(pending.group(2), dict(_hidden_fields(pending.group(3))))
+        assert sent["Content-Type"] == "application/fhir+json"
+        assert "J. D." in sent.content.decode()
+
+
+def test_a_pending_download_waits_only_for_its_own_page_and_a_short_while(user):
+    client = signed_in()
+    with later():
+        client.get(reverse("export_episodes_csv"))
+        confirm_with_password(client)
+        # Another page does not take it, nor start it.
+        assert _pending_form(client.get(reverse("report")).content.decode()) is None
+    with later(STALE + settings.SENSITIVE_MINUTES * 60 + 60):
+        assert _pending_form(client.get(reverse("export")).content.decode()) is None
+
+
 def test_passwords_and_codes_are_never_carried(user):
     client = signed_in()
     with later():
@@ -211,7 +292,7 @@ def test_with_two_factor_on_the_code_is_asked_too(user):
         assert alone.status_code == HTTPStatus.OK
         assert "This field is required" in alone.content.decode()
         response = confirm_with_password(client, code=codes[1])
-        assert response.url == reverse("export_all_data")
+        assert response.url == reverse("export")
 
 
 def test_an_old_session_without_a_proof_cannot_skip_it(user):
@@ -263,6 +344,8 @@ def test_the_sensitive_views_are_exactly_these():
         "export_fhir",
         "report_pdf",
         "import",
+        # The import's column-matching step (issue 30).
+        "import_columns",
         "share_list",
         "two_factor",
         "two_factor_off",

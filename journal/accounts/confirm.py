@@ -8,6 +8,11 @@ confirm page, and back afterwards: a page opens again; a form sent is shown agai
 what they had typed (``carried``), ready to send. Passwords, codes and files are never
 carried: they are typed, or chosen, again. The carried values wait in the server-side
 session, never in the address, and only until the proof (or the next one asked for).
+
+A download (``download=`` names the file) brings the person back to the page they asked
+for it on (``form_page``), with its options filled in, and that page starts the download
+once (``pending_download``): a marker in the session, set by the proof and taken by the
+first visit to that page, so a reload or a later visit downloads nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -26,6 +32,7 @@ PROVED_AT = "cj_proved_at"
 # For a page already open when its proof grew old (the passkey page's script).
 AGAIN = "It has been a while since you confirmed it's you. Open this page again to confirm."
 _RESUME = "cj_resume"
+_PENDING = "cj_pending_download"
 # Fields never kept in the session to be shown again.
 _SECRET_PARTS = ("password", "code", "token", "credential")
 
@@ -54,10 +61,14 @@ def _kept_values(post: QueryDict) -> list[list[str]]:
     ]
 
 
-def required(view: Callable | None = None, *, form_page: str | None = None):
+def required(
+    view: Callable | None = None, *, form_page: str | None = None, download: str | None = None
+):
     """Mark a view as needing a recent proof. ``form_page``: the URL name of the page
-    whose form posts here, when that is another page (the report's PDF button lives on
-    the report page); a form sent without a recent proof is shown again there."""
+    whose form (or link) leads here, when that is another page (the report's PDF button
+    lives on the report page); a form sent without a recent proof is shown again there.
+    ``download``: what the view's file is, in words ("your episodes (CSV)"); after the
+    proof the person is back on ``form_page`` and the download starts there."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -69,7 +80,19 @@ def required(view: Callable | None = None, *, form_page: str | None = None):
                 data = _kept_values(request.POST)
             else:
                 path, data = request.get_full_path(), None
-            request.session[_RESUME] = {"path": path, "data": data, "at": time.time()}
+            resume = {"path": path, "data": data, "at": time.time()}
+            if download is not None:
+                # Back to the page the file is asked for on, not to a file download that
+                # would leave the confirm page on the screen.
+                if form_page and request.method == "GET":
+                    resume["path"] = reverse(form_page)
+                resume["download"] = {
+                    "path": request.get_full_path() if request.method == "GET" else request.path,
+                    "post": request.method == "POST",
+                    "data": data or [],
+                    "what": download,
+                }
+            request.session[_RESUME] = resume
             return redirect("confirm")
 
         wrapped.confirm_required = True
@@ -89,9 +112,7 @@ def _resume(request: HttpRequest) -> dict | None:
     except (TypeError, ValueError):
         fresh = False
     path = str(resume.get("path", ""))
-    # Only this site's own paths (a protocol-relative "//host/" is another site's).
-    own = path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None)
-    if not fresh or not own:
+    if not fresh or not _own(path):
         request.session.pop(_RESUME, None)
         return None
     return resume
@@ -102,6 +123,14 @@ def where_next(request: HttpRequest) -> str:
     resume = _resume(request)
     if resume is None:
         return reverse("home")
+    if isinstance(resume.get("download"), dict):
+        # Only now, after the proof: the page it leads to starts the download.
+        request.session[_PENDING] = resume["download"] | {
+            "page": resume["path"],
+            "at": time.time(),
+        }
+        resume.pop("download")
+        request.session.modified = True
     if not resume.get("data"):
         request.session.pop(_RESUME, None)
     return resume["path"]
@@ -111,6 +140,13 @@ def resuming_form(request: HttpRequest) -> bool:
     """Whether a form's values wait to be shown again after the proof."""
     resume = _resume(request)
     return resume is not None and bool(resume.get("data"))
+
+
+def resuming_download(request: HttpRequest) -> str | None:
+    """What file waits to be downloaded after the proof, in words; else None."""
+    resume = _resume(request)
+    download = resume.get("download") if resume is not None else None
+    return str(download.get("what")) if isinstance(download, dict) else None
 
 
 def carried(request: HttpRequest) -> QueryDict | None:
@@ -126,3 +162,37 @@ def carried(request: HttpRequest) -> QueryDict | None:
     for name, value in resume.get("data") or []:
         data.appendlist(str(name), str(value))
     return data or None
+
+
+@dataclass(frozen=True)
+class PendingDownload:
+    """A download to start on the page the person came back to after a proof."""
+
+    path: str
+    post: bool
+    fields: list[tuple[str, str]]
+    what: str
+
+
+def _own(path: str) -> bool:
+    # Only this site's own paths (a protocol-relative "//host/" is another site's).
+    return path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None)
+
+
+def pending_download(request: HttpRequest) -> PendingDownload | None:
+    """The download this page is to start, once, right after a proof; else None. A page
+    that calls this must not be cached (``never_cache``): going back to it must not start
+    the download again."""
+    pending = request.session.get(_PENDING)
+    if not isinstance(pending, dict) or pending.get("page") != request.path:
+        return None
+    request.session.pop(_PENDING)
+    try:
+        fresh = time.time() - float(pending.get("at")) <= settings.SENSITIVE_MINUTES * 60
+    except (TypeError, ValueError):
+        fresh = False
+    path = str(pending.get("path", ""))
+    if not fresh or not _own(path) or not is_recent(request):
+        return None
+    fields = [(str(name), str(value)) for name, value in pending.get("data") or []]
+    return PendingDownload(path, bool(pending.get("post")), fields, str(pending.get("what")))

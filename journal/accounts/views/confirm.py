@@ -44,5 +44,6 @@ def confirm_page(request: HttpRequest) -> HttpResponse:
         "has_passkeys": Passkey.objects.for_user(user).exists(),
         "minutes": settings.SENSITIVE_MINUTES,
         "resuming_form": confirm.resuming_form(request),
+        "resuming_download": confirm.resuming_download(request),
     }
     return render(request, "account/confirm.html", context)

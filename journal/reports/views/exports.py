@@ -20,10 +20,16 @@ CSV = "text/csv; charset=utf-8"
 FHIR_JSON = "application/fhir+json"
 
 
+@never_cache
 def export_page(request: HttpRequest, fhir_form: OptionsForm | None = None) -> HttpResponse:
-    # The FHIR options come back here after "Confirm it's you", as typed.
+    # After "Confirm it's you": the FHIR options come back here, as typed, and the
+    # download asked for starts (never cached, so going back starts nothing).
     fhir_form = fhir_form or OptionsForm(confirm.carried(request))
-    context = {"columns": episodes_csv.COLUMNS, "fhir_form": fhir_form}
+    context = {
+        "columns": episodes_csv.COLUMNS,
+        "fhir_form": fhir_form,
+        "pending_download": confirm.pending_download(request),
+    }
     return render(request, "exports/export.html", context)
 
 
@@ -42,7 +48,7 @@ def _export_refused(request: HttpRequest, what: str) -> HttpResponse | None:
 
 
 @never_cache
-@confirm.required
+@confirm.required(form_page="export", download="the episodes file (CSV)")
 def episodes_csv_download(request: HttpRequest) -> HttpResponse:
     """Every episode of the person's, one row each, as a file download."""
     if refusal := _export_refused(request, "episodes csv"):
@@ -53,7 +59,7 @@ def episodes_csv_download(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@confirm.required
+@confirm.required(form_page="export", download="the file of all your data (JSON)")
 def all_data_download(request: HttpRequest) -> HttpResponse:
     """Everything of the person's in one JSON file."""
     if refusal := _export_refused(request, "all data json"):
@@ -67,7 +73,7 @@ def all_data_download(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-@confirm.required(form_page="export")
+@confirm.required(form_page="export", download="the FHIR R4 file (JSON)")
 def fhir_download(request: HttpRequest) -> HttpResponse:
     """The whole journal as a FHIR R4 Bundle, named and with notes only when asked."""
     form = OptionsForm(request.POST)

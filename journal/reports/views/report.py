@@ -31,14 +31,16 @@ def _content(request: HttpRequest, form: ReportForm) -> dict:
 
 @never_cache
 def report_page(request: HttpRequest) -> HttpResponse:
-    # A PDF asked for without a recent proof comes back here, its options kept.
+    # A PDF asked for without a recent proof comes back here, its options kept, and
+    # starts downloading (never cached, so going back starts nothing).
     form = ReportForm(request.POST or confirm.carried(request))
-    return render(request, "report/page.html", _content(request, form) | {"form": form})
+    extra = {"form": form, "pending_download": confirm.pending_download(request)}
+    return render(request, "report/page.html", _content(request, form) | extra)
 
 
 @never_cache
 @require_POST
-@confirm.required(form_page="report")
+@confirm.required(form_page="report", download="the report's PDF")
 def report_pdf(request: HttpRequest) -> HttpResponse:
     """The same report as a PDF download; a bad form gets the page with its messages."""
     form = ReportForm(request.POST)
