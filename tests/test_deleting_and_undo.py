@@ -193,3 +193,14 @@ def test_a_check_in_saved_again_for_that_day_is_kept_over_the_deleted_one(
     response = alice_client.post(_undo_form_action(page), follow=True)
     assert escape(undo.CHECKIN_TAKEN) in response.content.decode()
     assert CheckIn.objects.get().fluid_ml == 2500
+
+
+def test_the_reminder_senders_pass_erases_copies_past_their_window(user, make_episode):
+    """A server where nobody deletes or opens a page still erases them, each minute."""
+    from journal.reminders import sender
+
+    undo.delete_episode(make_episode(user, notes="A private note"))
+    sender.tidy(timezone.now())
+    assert UndoableDeletion.objects.count() == 1  # still in its window
+    sender.tidy(timezone.now() + dt.timedelta(seconds=undo.UNDO_SECONDS + 1))
+    assert not UndoableDeletion.objects.exists()

@@ -34,6 +34,7 @@ from journal.models import (
     ReminderSend,
     SendState,
 )
+from journal.records import undo
 from journal.reminders import emails, schedule
 
 logger = logging.getLogger("crampjournal.reminders")
@@ -266,6 +267,9 @@ def tidy(now: dt.datetime) -> None:
     ReminderSend.objects.filter(
         created_at__lt=now - dt.timedelta(days=schedule.KEEP_SENDS_DAYS)
     ).delete()
+    # Deleted journal rows kept for Undo: erased here too once their window is over, so
+    # none stays long on a server where nobody deletes anything for a while.
+    undo.purge(now)
 
 
 def run_pass(now: dt.datetime | None = None) -> Pass:
