@@ -60,6 +60,7 @@ urlpatterns = [
     path("export/all-data.json", exports.all_data_download, name="export_all_data"),
     path("export/fhir/", exports.fhir_download, name="export_fhir"),
     path("import/", exports.import_page, name="import"),
+    path("import/columns/", exports.import_columns, name="import_columns"),
     path("import/template.csv", exports.import_template, name="import_template"),
     path("episodes/", episodes.episode_list, name="episode_list"),
     path("episodes/new/", episodes.episode_form, name="episode_create"),

@@ -24,6 +24,7 @@ from journal.models import (
     MedicationKind,
     Side,
 )
+from journal.reports.column_mapping import Target
 from journal.reports.episodes_csv import HEADER
 from tests.hostile import (
     SignedInTestCase,
@@ -113,6 +114,38 @@ def _records(content: bytes) -> int | None:
         return None
 
 
+# Spreadsheets of a person's own: column names of every kind, cells written as people
+# write them (and hostile ones), then the matching step with random choices.
+
+SPREADSHEET_CELLS = {
+    "Date": ["01/03/2026 14:30", "2026-03-01 02:10", "3/13/26 2:30 pm", "1 Mar 2026 9:00", ""],
+    "Time": ["14:30", "2 pm", "25:00", ""],
+    "Muscle": ["Calf", "left calf", "Hamstring (back of thigh)", "toes", "knee", ""],
+    "Side": ["Left", "r", "both", "n/a", "up", ""],
+    "Pain": ["0", "7/10", "10", "11", "6.5", ""],
+    "Minutes": ["5", "1.5", "90 s", "1:30", "0", "-3", ""],
+    "Notes": ["", "fine", "x" * 5001, "a\r\nb"],
+}
+spreadsheet_header = st.one_of(
+    st.sampled_from(list(SPREADSHEET_CELLS)), hostile, st.text(max_size=20)
+)
+
+
+@st.composite
+def spreadsheets(draw) -> tuple[list[str], list[list[str]]]:
+    headers = draw(st.lists(spreadsheet_header, min_size=1, max_size=8))
+    rows = [
+        [
+            draw(st.sampled_from(SPREADSHEET_CELLS[h]) if h in SPREADSHEET_CELLS else cell)
+            if draw(st.integers(0, 5))
+            else draw(cell)
+            for h in headers
+        ]
+        for _ in range(draw(st.integers(min_value=0, max_value=6)))
+    ]
+    return headers, rows
+
+
 ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252", "utf-32"])
 
 
@@ -141,6 +174,9 @@ class CsvImportTest(TestCase):
         response = self.client.post(reverse("import"), {"file": upload})
         assert_answered(response)
         added = Episode.objects.count() - before
+        if response.status_code == HTTPStatus.FOUND and response.url == reverse("import_columns"):
+            assert added == 0, "a spreadsheet waits for its columns to be matched"
+            return self._match(rows)
         if response.status_code == HTTPStatus.FOUND:
             _count("imported")
             assert added == rows, "every row is imported"
@@ -159,8 +195,39 @@ class CsvImportTest(TestCase):
         assert escape(result.file_error) in html
         for error in result.errors:
             assert error.line >= 2 and error.problems and all(p.strip() for p in error.problems)
-            assert f'data-line="{error.line}">Line {error.line}: ' in html
+            assert f'data-line="{error.line}">Row {error.line}: ' in html
             assert escape(" ".join(error.problems)) in html
+        return response
+
+    def _match(self, rows: int | None):
+        """The matching step of a spreadsheet: its page, then an import with the columns
+        as guessed; every row comes in, or none and the page says why."""
+        page = self.client.get(reverse("import_columns"))
+        assert_answered(page)
+        assert page.status_code == HTTPStatus.OK
+        form = page.context["form"]
+        data = {name: form[name].value() for name in form.fields} | {"action": "import"}
+        before = Episode.objects.count()
+        response = self.client.post(reverse("import_columns"), data)
+        assert_answered(response)
+        added = Episode.objects.count() - before
+        if response.status_code == HTTPStatus.FOUND:
+            _count("spreadsheet imported")
+            assert response.url == reverse("episode_list")
+            assert rows is None or added <= rows, "at most every row"  # some already in
+            return response
+        _count("spreadsheet refused")
+        assert added == 0, "a refused spreadsheet imports nothing"
+        assert response.status_code == HTTPStatus.OK
+        result = response.context["result"]
+        html = response.content.decode()
+        if result is None:
+            assert response.context["form"].errors, "refused with the choices' reasons"
+        else:
+            assert "Nothing was imported" in html
+            for error in result.errors:
+                assert f'data-line="{error.line}">Row {error.line}: ' in html
+                assert escape(" ".join(error.problems)) in html
         return response
 
     @settings(max_examples=40, deadline=None)
@@ -224,6 +291,31 @@ class CsvImportTest(TestCase):
         }[shape]
         self._upload(content.encode("utf-8"))
 
+    @settings(max_examples=40, deadline=None)
+    @given(table=spreadsheets())
+    def test_spreadsheets_with_guessed_columns(self, table) -> None:
+        headers, rows = table
+        self._upload(_write(headers, rows).encode("utf-8"))
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        table=spreadsheets(),
+        targets=st.lists(st.sampled_from([*Target.values, "", "nonsense"]), max_size=10),
+        day_order=st.sampled_from(["dmy", "mdy", "", "ydm"]),
+        action=st.sampled_from(["import", "preview", "", "cancel"]),
+    )
+    def test_any_choices_on_the_matching_step(self, table, targets, day_order, action) -> None:
+        headers, rows = table
+        upload = SimpleUploadedFile("sheet.csv", _write(headers, rows).encode())
+        self.client.post(reverse("import"), {"file": upload})
+        before = Episode.objects.count()
+        data = {f"col_{i}": t for i, t in enumerate(targets)}
+        data |= {"day_order": day_order, "action": action}
+        response = self.client.post(reverse("import_columns"), data)
+        assert_answered(response)
+        if response.status_code != HTTPStatus.FOUND or response.url != reverse("episode_list"):
+            assert Episode.objects.count() == before, "nothing imported unless it all was"
+
 
 def test_a_null_character_in_a_cell_is_refused_by_line(user, alice_client):
     """The forms refuse NUL; so does the import, by line (PostgreSQL cannot store it)."""
@@ -232,5 +324,5 @@ def test_a_null_character_in_a_cell_is_refused_by_line(user, alice_client):
     upload = SimpleUploadedFile("episodes.csv", content.encode(), content_type="text/csv")
     response = alice_client.post(reverse("import"), {"file": upload})
     assert response.status_code == HTTPStatus.OK
-    assert "Line 2: notes: null characters are not allowed." in response.content.decode()
+    assert "Row 2: notes: null characters are not allowed." in response.content.decode()
     assert not Episode.objects.exists()

@@ -1,9 +1,12 @@
-"""Episodes in from CSV, in the export's format (journal.reports.episodes_csv).
+"""Episodes in from CSV: in the export's format (journal.reports.episodes_csv), or a
+spreadsheet of the person's own whose columns they matched to journal fields
+(journal.reports.column_mapping): its rows become export rows, then go the same way.
 
 Every column's check sits beside the others so the messages read alike; hence the length.
 
 All or nothing: every row is checked first, and one bad row means nothing is imported;
-the person gets every bad row with its line number and what is wrong with it. A row
+the person gets every bad row with its number as a spreadsheet shows it (the header is
+row 1; a note over several lines is still one row) and what is wrong with it. A row
 whose id is already in the journal is skipped, so importing a file twice adds nothing.
 
 Its cost is bounded (issue 13, finding 5): at most MAX_BYTES and MAX_ROWS per file, read
@@ -19,7 +22,7 @@ import csv
 import datetime as dt
 import io
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -29,6 +32,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from journal.fields import EARLIEST_YEAR, LATEST_YEAR
 from journal.models import (
     INTENSITY_MAX,
     INTENSITY_MIN,
@@ -53,6 +57,7 @@ from journal.models import (
     local_fields,
 )
 from journal.records.services import EpisodePlan
+from journal.reports import column_mapping
 from journal.reports.episodes_csv import HEADER, unescape_cell
 from journal.units import MAX_FLUID_ML
 
@@ -62,6 +67,11 @@ MAX_BYTES = settings.IMPORT_MAX_BYTES
 # day), and what one import may cost; bench/report.py measures a file of this many.
 MAX_ROWS = 20_000
 REQUIRED = ("started_at", "body_region", "side", "intensity")
+# Columns of a spreadsheet to match: a cramp log has a handful; past this many a file is
+# not one, and the matching page would be a wall of select boxes.
+MAX_COLUMNS = 50
+# Rows shown in the matching step's preview: enough to see each column read right.
+PREVIEW_ROWS = 5
 # What a text field holds at most, as in the models.
 MAX_EXERCISE_TYPE = Episode._meta.get_field("exercise_type").max_length
 MAX_MEDICATION_NAME = Medication._meta.get_field("name").max_length
@@ -81,6 +91,8 @@ class Result:
     imported: int = 0
     skipped: int = 0  # already in the journal
     medications_added: list[str] = field(default_factory=list)
+    # Set when the file is not an export: its column names, for the person to match.
+    headers: list[str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -141,7 +153,7 @@ def _started_at(value: str, zone: ZoneInfo) -> dt.datetime:
         raise Problem(
             f"started_at: “{value}” is not a date and time like 2026-03-10T02:30:00+00:00."
         ) from None
-    if not 1900 <= moment.year <= 2100:
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise Problem(f"started_at: the year {moment.year} is not plausible.")
     # Without an offset, the time is read in the person's own zone.
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
@@ -235,7 +247,8 @@ def _row(cells: dict[str, str], zone: ZoneInfo) -> tuple[Row | None, list[str]]:
             _choice, get["exercise_intensity"], ExerciseIntensity, "exercise_intensity", True
         ),
         heavy_sweating=read(_bool, get["heavy_sweating"], "heavy_sweating"),
-        notes=get["notes"],
+        # Line breaks counted as the note form counts them (journal.fields.NoteField).
+        notes=get["notes"].replace("\r\n", "\n"),
     )
     if len(episode.exercise_type) > MAX_EXERCISE_TYPE:
         problems.append(f"exercise_type: longer than {MAX_EXERCISE_TYPE} characters.")
@@ -258,68 +271,182 @@ def _row(cells: dict[str, str], zone: ZoneInfo) -> tuple[Row | None, list[str]]:
 NOT_UTF8 = "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
 
 
-def _rows(data: bytes) -> csv.DictReader:
-    """The file's rows, decoded as they are read: the file is never held twice."""
-    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    return csv.DictReader(text)
+class Records:
+    """The file's rows, decoded as they are read (the file is never held twice), each
+    with its number as a spreadsheet shows it: blank rows count, but are not returned."""
+
+    def __init__(self, data: bytes) -> None:
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+        self._reader = csv.reader(text)
+        self.number = 0
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        for record in self._reader:
+            self.number += 1
+            if record:
+                yield self.number, record
 
 
-def import_episodes(user: AbstractBaseUser, data: bytes, zone: ZoneInfo) -> Result:
-    """Check every row; import them all if every one is good, else none."""
+def _file_problem(records: Records, error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return NOT_UTF8
+    return f"Row {records.number + 1} cannot be read as CSV: {error}."
+
+
+def import_episodes(
+    user: AbstractBaseUser,
+    data: bytes,
+    zone: ZoneInfo,
+    mapping: column_mapping.Mapping | None = None,
+) -> Result:
+    """Check every row; import them all if every one is good, else none. Without a
+    mapping a file that is not an export comes back with its headers, to be matched."""
     result = Result()
     if len(data) > MAX_BYTES:
         result.file_error = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."
         return result
-    reader = _rows(data)
+    records = Records(data)
     try:
-        rows = _read(reader, zone, result)
-    except UnicodeDecodeError:
-        result.file_error = NOT_UTF8
+        rows = _read(records, zone, result, mapping)
+    except (UnicodeDecodeError, csv.Error) as error:
+        result.file_error = _file_problem(records, error)
         return result
-    except csv.Error as error:
-        result.file_error = f"Line {reader.line_num} cannot be read as CSV: {error}."
-        return result
-    if result.ok:
+    if result.ok and result.headers is None:
         _save(user, rows, zone, result)
     return result
 
 
-def _read(reader: csv.DictReader, zone: ZoneInfo, result: Result) -> list[Row]:
-    """Every good row, with every bad one and any problem with the file in ``result``."""
-    columns = reader.fieldnames or []
-    unknown = [c for c in columns if c not in HEADER]
-    missing = [c for c in REQUIRED if c not in columns]
-    if not columns or unknown or missing:
-        parts = []
-        if unknown:
-            parts.append(f"unknown columns: {', '.join(unknown)}")
-        if missing:
-            parts.append(f"missing columns: {', '.join(missing)}")
-        result.file_error = "The first line must name the columns of a CrampJournal export" + (
-            f" ({'; '.join(parts)})." if parts else "."
+def _header(records: Iterator[tuple[int, list[str]]], result: Result) -> list[str]:
+    columns = next(records, (0, []))[1]
+    if not any(c.strip() for c in columns):
+        result.file_error = "The first line must name the columns."
+    elif len(columns) > MAX_COLUMNS:
+        result.file_error = (
+            f"The file has {len(columns)} columns; at most {MAX_COLUMNS} can be matched. "
+            "Keep the columns about your cramps and try again."
         )
+    return columns
+
+
+def _read(
+    records: Records, zone: ZoneInfo, result: Result, mapping: column_mapping.Mapping | None
+) -> list[Row]:
+    """Every good row, with every bad one and any problem with the file in ``result``."""
+    rows_in = iter(records)
+    columns = _header(rows_in, result)
+    if result.file_error:
         return []
+    own = all(c in HEADER for c in columns)
+    if mapping is None:
+        if not own:
+            result.headers = columns  # a spreadsheet: its columns are to be matched
+            return []
+        missing = [c for c in REQUIRED if c not in columns]
+        if missing:
+            result.file_error = (
+                "The first line must name the columns of a CrampJournal export "
+                f"(missing columns: {', '.join(missing)})."
+            )
+            return []
     rows: list[Row] = []
-    seen: set[uuid.UUID] = set()
-    for cells in reader:
+    seen: dict[uuid.UUID, int] = {}
+    for number, record in rows_in:
         if len(rows) + len(result.errors) >= MAX_ROWS:
             result.file_error = (
                 f"The file has more than {MAX_ROWS:,} rows, the most one import takes. "
                 "Split it into smaller files and import each."
             )
             return []
-        if None in cells:
-            result.errors.append(RowError(reader.line_num, ["more cells than columns."]))
-            continue
-        row, problems = _row(cells, zone)
+        row, problems = _record(record, columns, zone, mapping)
         if row and row.plan.episode.uid in seen:
-            problems = ["id: the same id is on an earlier line."]
+            earlier = seen[row.plan.episode.uid]
+            problems = [
+                f"the same cramp (start, muscle group and side) is on row {earlier}."
+                if mapping
+                else "id: the same id is on an earlier line."
+            ]
         if problems:
-            result.errors.append(RowError(reader.line_num, problems))
+            result.errors.append(RowError(number, problems))
         else:
-            seen.add(row.plan.episode.uid)
+            seen[row.plan.episode.uid] = number
             rows.append(row)
     return rows
+
+
+def _record(
+    record: list[str],
+    columns: list[str],
+    zone: ZoneInfo,
+    mapping: column_mapping.Mapping | None,
+) -> tuple[Row | None, list[str]]:
+    """One row of either kind of file, read as an export row."""
+    if mapping is not None:
+        cells, problems = column_mapping.translate(record, columns, mapping, zone)
+        if problems:
+            return None, problems
+        return _row(cells, zone)
+    if len(record) > len(columns):
+        return None, ["more cells than columns."]
+    # As csv.DictReader: a later column of the same name wins.
+    return _row(dict(zip(columns, record, strict=False)), zone)
+
+
+@dataclass
+class Preview:
+    """What the matching step shows: the headers, a few rows read with the mapping (or
+    what is wrong with each), and whether the dates could be read either way round."""
+
+    headers: list[str]
+    targets: list[str]
+    first_values: list[str]
+    rows: list[tuple[int, Episode | None, list[str]]]
+    ambiguous_dates: bool
+    day_order: str
+
+
+def preview(
+    data: bytes,
+    zone: ZoneInfo,
+    targets: Sequence[str | None] | None = None,
+    day_order: str | None = None,
+) -> Preview | str:
+    """The file's first rows as they would be imported, or what is wrong with the file.
+    Without targets they are guessed from the headers, the day order from the dates."""
+    result = Result()
+    records = Records(data)
+    try:
+        rows_in = iter(records)
+        headers = _header(rows_in, result)
+        if result.file_error:
+            return result.file_error
+        # Enough rows to see which way round the dates are written, few to read.
+        sample = [numbered for _, numbered in zip(range(200), rows_in, strict=False)]
+    except (UnicodeDecodeError, csv.Error) as error:
+        return _file_problem(records, error)
+    # What the person chose where it is a choice; guessed elsewhere.
+    guessed, given = column_mapping.guess(headers), list(targets or [])
+    targets = [
+        given[i] if i < len(given) and given[i] in column_mapping.Target.values else guessed[i]
+        for i in range(len(headers))
+    ]
+    date_column = next((targets.index(t) for t in ("date", "started_at") if t in targets), None)
+    dates = [r[date_column] for _, r in sample if date_column is not None and date_column < len(r)]
+    if day_order not in column_mapping.DayOrder.values:
+        day_order = column_mapping.day_order_from(dates, zone)
+    mapping = column_mapping.Mapping.from_targets(targets, day_order)
+    shown = []
+    for number, record in sample[:PREVIEW_ROWS]:
+        row, problems = _record(record, headers, zone, mapping)
+        shown.append((number, row.plan.episode if row else None, problems))
+    first = sample[0][1] if sample else []
+    return Preview(
+        headers=headers,
+        targets=targets,
+        first_values=[first[i] if i < len(first) else "" for i in range(len(headers))],
+        rows=shown,
+        ambiguous_dates=any(column_mapping.is_ambiguous_date(d) for d in dates),
+        day_order=day_order,
+    )
 
 
 # Every column of an episode row but its id, in the order _episode_values gives them.

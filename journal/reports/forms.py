@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 
 from journal.patterns.forms import RangeForm
-from journal.reports import episodes_import, sharing
+from journal.reports import column_mapping, episodes_import, sharing
 
 
 class OptionsForm(forms.Form):
@@ -50,8 +50,65 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text=(
-            "A CrampJournal export, or the template filled in. UTF-8, up to "
+            "A CrampJournal export, the template filled in, or a spreadsheet of your "
+            "own saved as CSV (you match its columns next). UTF-8, up to "
             f"{settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB and "
             f"{episodes_import.MAX_ROWS:,} rows."
         ),
     )
+
+
+class ColumnsForm(forms.Form):
+    """A spreadsheet's columns, each matched to a journal field (or ignored), and which
+    way round its dates are written. One select per column, named by its place."""
+
+    day_order = forms.ChoiceField(
+        label="Dates like 01/03/2026 are written",
+        choices=column_mapping.DayOrder.choices,
+    )
+
+    def __init__(self, preview: episodes_import.Preview, *args, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "day_order": preview.day_order,
+                **{f"col_{i}": t for i, t in enumerate(preview.targets)},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.headers = preview.headers
+        for i in range(len(preview.headers)):
+            example = preview.first_values[i]
+            shown = example if len(example) <= 40 else example[:40] + "…"
+            self.fields[f"col_{i}"] = forms.ChoiceField(
+                label=column_mapping.column_name(preview.headers, i)[:80],
+                choices=column_mapping.Target.choices,
+                help_text=f"First row: {shown}" if shown.strip() else "First row: empty",
+            )
+        # Asked only where the file's dates could be read both ways; else the order its
+        # dates show (or the person's region's) is taken (episodes_import.preview).
+        if not preview.ambiguous_dates:
+            del self.fields["day_order"]
+        self.order_fields([*(f"col_{i}" for i in range(len(preview.headers))), "day_order"])
+
+    def targets(self) -> list[str]:
+        return [self.cleaned_data[f"col_{i}"] for i in range(len(self.headers))]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        taken: dict[str, int] = {}
+        for i in range(len(self.headers)):
+            target = cleaned.get(f"col_{i}")
+            if target is None or target == column_mapping.Target.IGNORE:
+                continue
+            if target in taken:
+                label = column_mapping.Target(target).label
+                where = column_mapping.column_name(self.headers, taken[target])
+                self.add_error(f"col_{i}", f"{label} is already matched to {where}.")
+            else:
+                taken[target] = i
+        targets = [cleaned.get(f"col_{i}", "ignore") for i in range(len(self.headers))]
+        mapping = column_mapping.Mapping.from_targets(targets, cleaned.get("day_order", ""))
+        for problem in column_mapping.problems_with(mapping):
+            self.add_error(None, problem)
+        return cleaned

@@ -13,8 +13,16 @@ from django.views.decorators.http import require_POST
 
 from journal.accounts import audit, confirm, ratelimit
 from journal.models import AuditKind
-from journal.reports import all_data, downloads, episodes_csv, episodes_import, fhir
-from journal.reports.forms import ImportForm, OptionsForm
+from journal.reports import (
+    all_data,
+    column_mapping,
+    downloads,
+    episodes_csv,
+    episodes_import,
+    fhir,
+    pending_import,
+)
+from journal.reports.forms import ColumnsForm, ImportForm, OptionsForm
 
 CSV = "text/csv; charset=utf-8"
 FHIR_JSON = "application/fhir+json"
@@ -99,43 +107,88 @@ IMPORT_LIMIT, IMPORT_WINDOW_SECONDS = 10, 3600
 IMPORT_LEASE_SECONDS = 300
 
 
+def _run_import(request: HttpRequest, data: bytes, mapping=None):
+    """The import under its limits: a Result, or the page saying why not now."""
+    if not ratelimit.allow(f"import:{request.user.pk}", IMPORT_LIMIT, IMPORT_WINDOW_SECONDS):
+        return ratelimit.refused(
+            request, "Too many imports in the last hour. Try again in an hour."
+        )
+    with ratelimit.slot(f"import-running:{request.user.pk}", 1, IMPORT_LEASE_SECONDS) as got:
+        if not got:
+            return ratelimit.refused(
+                request,
+                "An import of yours is still running. Wait until it has finished, "
+                "then look at your episodes before importing again.",
+            )
+        return episodes_import.import_episodes(request.user, data, request.zone, mapping)
+
+
+def _imported(request: HttpRequest, result: episodes_import.Result) -> HttpResponse:
+    audit.record(AuditKind.IMPORT, request.user.pk, request, f"{result.imported} rows")
+    messages.success(
+        request,
+        f"Imported {result.imported} episode{pluralize(result.imported)}"
+        + (f"; {result.skipped} were already in your journal" if result.skipped else "")
+        + ".",
+    )
+    if result.medications_added:
+        messages.info(
+            request, "Added to your medication list: " + ", ".join(result.medications_added)
+        )
+    return redirect("episode_list")
+
+
 @confirm.required
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV of episodes: all rows are imported, or none and every bad row listed."""
+    """Upload a CSV of episodes: all rows are imported, or none and every bad row listed.
+    A spreadsheet of the person's own goes on to the matching step (import_columns)."""
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.allow(f"import:{request.user.pk}", IMPORT_LIMIT, IMPORT_WINDOW_SECONDS):
-            return ratelimit.refused(
-                request, "Too many imports in the last hour. Try again in an hour."
-            )
-        zone = request.zone
         upload = form.cleaned_data["file"]
         # Read one byte past the limit, so a larger file is refused without reading it all.
         data = upload.read(episodes_import.MAX_BYTES + 1)
-        with ratelimit.slot(f"import-running:{request.user.pk}", 1, IMPORT_LEASE_SECONDS) as got:
-            if not got:
-                return ratelimit.refused(
-                    request,
-                    "An import of yours is still running. Wait until it has finished, "
-                    "then look at your episodes before importing again.",
-                )
-            result = episodes_import.import_episodes(request.user, data, zone)
+        result = _run_import(request, data)
+        if isinstance(result, HttpResponse):
+            return result
+        if result.headers is not None:
+            pending_import.keep(request.session, request.user.pk, data, upload.name)
+            return redirect("import_columns")
         if result.ok:
-            audit.record(AuditKind.IMPORT, request.user.pk, request, f"{result.imported} rows")
-            messages.success(
-                request,
-                f"Imported {result.imported} episode{pluralize(result.imported)}"
-                + (f"; {result.skipped} were already in your journal" if result.skipped else "")
-                + ".",
-            )
-            if result.medications_added:
-                messages.info(
-                    request,
-                    "Added to your medication list: " + ", ".join(result.medications_added),
-                )
-            return redirect("episode_list")
+            return _imported(request, result)
     return render(request, "exports/import.html", {"form": form, "result": result})
+
+
+@never_cache
+@confirm.required
+def import_columns(request: HttpRequest) -> HttpResponse:
+    """Match a spreadsheet's columns to journal fields, see the first rows as they would
+    be imported, then import them all (or none, every bad row named)."""
+    pending = pending_import.get(request.session, request.user.pk)
+    if pending is None:
+        messages.info(request, pending_import.GONE)
+        return redirect("import")
+    # Back from "Confirm it's you", the choices made come back as they were.
+    data = request.POST if request.method == "POST" else confirm.carried(request)
+    if data is not None and data.get("action") == "cancel":
+        pending_import.drop(request.session, request.user.pk)
+        return redirect("import")
+    chosen = [data.get(f"col_{i}") for i in range(episodes_import.MAX_COLUMNS)] if data else None
+    preview = episodes_import.preview(
+        pending.data, request.zone, chosen, data.get("day_order") if data else None
+    )
+    form = ColumnsForm(preview, data)
+    result = None
+    if request.method == "POST" and data.get("action") == "import" and form.is_valid():
+        mapping = column_mapping.Mapping.from_targets(form.targets(), preview.day_order)
+        result = _run_import(request, pending.data, mapping)
+        if isinstance(result, HttpResponse):
+            return result
+        if result.ok:
+            pending_import.drop(request.session, request.user.pk)
+            return _imported(request, result)
+    context = {"form": form, "preview": preview, "result": result, "name": pending.name}
+    return render(request, "exports/import_columns.html", context)
 
 
 @never_cache
