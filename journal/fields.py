@@ -118,7 +118,7 @@ class NoteField(forms.CharField):
     """Free notes, at most MAX_NOTE_LENGTH characters, counted as the person sees them.
 
     Browsers send each line break as CRLF but count it as one character, so the breaks
-    are made LF before counting: a note the textarea accepted is never refused here.
+    are made LF before counting, as the counter in the page counts them.
     """
 
     def __init__(self, **kwargs) -> None:
@@ -135,6 +135,16 @@ class NoteField(forms.CharField):
     def to_python(self, value) -> str:
         text = super().to_python(value)
         return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def widget_attrs(self, widget) -> dict:
+        # No maxlength on the textarea: a browser silently cuts a longer paste at it, so
+        # a 10,000-character note became 5,000 with no word said. The limit goes to the
+        # counter instead (static/js/note_counter.js: what is left, as one types), and
+        # the server refuses a longer note beside the field, keeping every character.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        attrs["data-note-limit"] = str(self.max_length)
+        return attrs
 
 
 class OwnChoicesField(forms.ModelMultipleChoiceField):

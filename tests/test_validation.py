@@ -216,3 +216,35 @@ def test_hostile_episode_input_never_crashes_and_explains(
     if response.status_code == HTTPStatus.OK:
         assert response.context["form"].errors
         assert "invalid-feedback" in response.content.decode()
+
+
+TEN_THOUSAND = ("Calf woke me again. " * 500)[:9_999] + "."
+
+
+@pytest.mark.parametrize("url", ["episode_create", "checkin_today"])
+def test_a_ten_thousand_character_note_is_refused_beside_the_field_and_kept_whole(
+    alice_client, url
+):
+    """Issue 30: the textarea's maxlength cut a longer paste to the limit without a word.
+    Now the box has none (the counter carries the limit) and the server says so beside
+    the field, with every character still in the box."""
+    from journal.models import MAX_NOTE_LENGTH
+
+    empty = alice_client.get(reverse(url)).content.decode()
+    textarea = empty[empty.index('<textarea name="notes"') :]
+    textarea = textarea[: textarea.index(">")]
+    assert "maxlength" not in textarea
+    assert f'data-note-limit="{MAX_NOTE_LENGTH}"' in textarea
+    assert "js/note_counter.js" in empty
+
+    data = BASE | {"date": timezone.localdate().isoformat(), "notes": TEN_THOUSAND}
+    response = alice_client.post(reverse(url), data)
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert response.context["form"].errors["notes"] == [
+        f"Notes can be at most {MAX_NOTE_LENGTH} characters (these have 10000). "
+        "Shorten them and save again."
+    ]
+    assert 'id="error_1_id_notes"' in html  # crispy's message, right under the box
+    assert f"{TEN_THOUSAND}</textarea>" in html
+    assert not Episode.objects.exists() and not CheckIn.objects.exists()
