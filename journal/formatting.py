@@ -10,7 +10,8 @@ ones, so Python text and templates agree).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import dateformat, timezone
 
@@ -78,5 +79,28 @@ def hour_span(hours: tuple[int, ...]) -> str:
 
 
 def ratio(value: float) -> str:
-    """How many times as much: "2.4", and two figures under 1 ("0.45")."""
-    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
+    """A ratio ("times as many") or a rate ("cramps a day"), rounded once from the exact
+    value: one decimal from 1 up ("3.8" for 3.848), at most two significant figures
+    under 1 ("0.45", "0.067", "0.1"), so a small rate never reads "0.0".
+
+    Every sentence, table, tooltip and report line passes the unrounded value here; a
+    value rounded before (3.848 to 3.85) would round again to "3.9" and contradict the
+    sentence beside it. Halves round up, as people round by hand and a clinician checks:
+    2.25 is "2.3" and 0.125 is "0.13", where Python's round() and format() round half
+    to even on the binary value ("2.2", "0.12"). The decimal rounded is the float's
+    shortest repr (what a calculator shows), not its binary expansion: 1.95, stored as
+    1.9499..., is the half it is written as and reads "2.0" (format() says "1.9");
+    0.95 keeps its two figures, "0.95", and 0.995 reads "1.0".
+    """
+    if not math.isfinite(value):
+        raise ValueError(f"{value} has no number to show; the caller says it in words")
+    exact = Decimal(repr(value))
+    if exact == 0:
+        return "0"
+    if abs(exact) < 1:
+        # Two significant figures: the step is one below the first figure's place.
+        shown = exact.quantize(Decimal(1).scaleb(exact.adjusted() - 1), ROUND_HALF_UP)
+        if abs(shown) < 1:
+            return f"{shown.normalize():f}"  # "0.1", not "0.10", as format(.2g) wrote it
+        # 0.995 rounds up to 1.0: from there on it is the one-decimal form.
+    return f"{exact.quantize(Decimal('0.1'), ROUND_HALF_UP):f}"

@@ -258,8 +258,9 @@ def test_insight_gives_rates_and_samples_once_there_is_enough(journal, settings)
     fluid = insights.day_insights(days, "ml")[0]
     assert fluid.enough
     # 4 cramps in 3 days against 1 in 4: five times the rate, and still chance-sized.
+    # 1 in 4 is 0.25 a day, said as such (formatting.ratio), not rounded to "0.2".
     assert fluid.text == (
-        "1.3 against 0.2 cramps a day on days with under 1.5 l of fluid and with 1.5 l or "
+        "1.3 against 0.25 cramps a day on days with under 1.5 l of fluid and with 1.5 l or "
         "more; with 3 and 4 days this could be chance."
     )
     in_ounces = insights.day_insights(days, "floz")[0]

@@ -91,10 +91,17 @@ class Comparison:
 
     @property
     def ratio(self) -> float | None:
-        """The rate ratio; None untested, inf when the other side had none."""
+        """The rate ratio; None untested, inf when the other side had none.
+
+        One division of whole numbers, so the float is the nearest to the exact ratio:
+        19 cramps in 10 days against 4 in 10 is 4.75, which formatting.ratio rounds up
+        to "4.8"; by way of the share (19/23) it came out 4.749999999999999, "4.7".
+        """
         if not self.tested:
             return None
-        return _odds_to_ratio(self.count / (self.count + self.other_count), self)
+        if self.other_count == 0:
+            return math.inf
+        return (self.count * self.other_days) / (self.other_count * self.days)
 
     @cached_property
     def _interval(self) -> tuple[float | None, float | None]:

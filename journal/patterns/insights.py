@@ -29,7 +29,7 @@ class Insight:
 
 
 def _rate(value: float | None) -> str:
-    return "no" if value is None else f"{value:.1f}"
+    return "no" if value is None else formatting.ratio(value)
 
 
 def _days(n: int) -> str:
@@ -57,6 +57,36 @@ def day_words(unit: str) -> dict[str, tuple[str, str, str]]:
 
 def _times(ratio: float) -> str:
     return formatting.ratio(ratio)
+
+
+# The words for a comparison's numbers where there is no number: one home, read by the
+# Patterns table, its chart's tooltip and the report.
+NOT_COMPARED = "not compared yet"  # not tested: too few days on a side, or no cramps
+NO_UPPER_END = "no upper end"  # a computed interval with no cramps on the other days
+NONE_ON_OTHER_DAYS = "none on the other days"  # the ratio itself, then
+
+
+def times_cell(c: Comparison) -> str:
+    """The rate ratio for a table cell or a tooltip, from the exact value: "3.8"."""
+    if c.ratio is None:
+        return NOT_COMPARED
+    if math.isinf(c.ratio):
+        return NONE_ON_OTHER_DAYS
+    return _times(c.ratio)
+
+
+def interval_cell(c: Comparison) -> str:
+    """The interval for a table cell or a tooltip: "1.5 and 3.8", "2.2 and no upper end";
+    a dash untested, where the ratio's cell beside it already says "not compared yet"."""
+    if c.low is None or c.high is None:
+        return "—"
+    high = NO_UPPER_END if math.isinf(c.high) else _times(c.high)
+    return f"{_times(c.low)} and {high}"
+
+
+def rate_cell(value: float | None) -> str:
+    """Cramps a day on one side for a table cell; "—" where that side has no days."""
+    return "—" if value is None else formatting.ratio(value)
 
 
 def interval(c: Comparison) -> str:

@@ -11,7 +11,7 @@ import math
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from journal import body_map, formatting
+from journal import body_map
 from journal.models import Activity, Side
 from journal.patterns import flags, guidance, insights, stats
 from journal.patterns.headlines import headlines
@@ -88,12 +88,18 @@ def charts(
 
 
 def _finite(value: float | None) -> float | None:
+    """A position on the chart's axis; never shown as a number (the text fields are)."""
     return None if value is None or math.isinf(value) else round(value, 2)
 
 
 def _comparisons_chart(days: CheckedInDays, unit: str) -> dict:
     """Cramps a day with each check-in factor against without it: the rate ratio and
-    its interval, for the factors with enough days (journal.patterns.compare)."""
+    its interval, for the factors with enough days (journal.patterns.compare).
+
+    The numbers place the chart's marks; what the table and the tooltip say is worded
+    from the exact values by journal.patterns.insights, as the sentences are, so the
+    three can never round differently.
+    """
     words = insights.day_words(unit)
     compared = [days.comparisons[name] for name in words]
     return {
@@ -103,8 +109,10 @@ def _comparisons_chart(days: CheckedInDays, unit: str) -> dict:
         "low": [_finite(c.low) for c in compared],
         # None where the interval has no upper end (no cramps on the other days).
         "high": [_finite(c.high) for c in compared],
+        "times": [insights.times_cell(c) for c in compared],
+        "between": [insights.interval_cell(c) for c in compared],
         "verdict": [insights.verdict(c) or "not enough data yet" for c in compared],
-        "rates": [[_finite(c.rate), _finite(c.other_rate)] for c in compared],
+        "rates": [[insights.rate_cell(c.rate), insights.rate_cell(c.other_rate)] for c in compared],
         "sample": [[c.days, c.other_days] for c in compared],
     }
 
@@ -201,11 +209,6 @@ def _with_days(value: float | None, days: int) -> str:
     return "—" if value is None else f"{_cell(value)} ({days} day{'s' if days != 1 else ''})"
 
 
-def _times(value: float | None) -> str:
-    """A ratio as the sentences write it; None (an interval with no upper end) says so."""
-    return "no upper end" if value is None else formatting.ratio(value)
-
-
 BUCKET_HEADINGS = {"day": "Day", "week": "Week of", "month": "Month of"}
 
 
@@ -239,21 +242,13 @@ def tables(charts: dict) -> dict[str, dict]:
                 "So far",
             ],
             "rows": [
-                [
-                    label,
-                    f"{_cell(rates[0])} / {_cell(rates[1])}",
-                    f"{sample[0]} / {sample[1]}",
-                    _times(ratio),
-                    "—" if low is None else f"{_times(low)} and {_times(high)}",
-                    verdict,
-                ]
-                for label, rates, sample, ratio, low, high, verdict in zip(
+                [label, f"{rates[0]} / {rates[1]}", f"{sample[0]} / {sample[1]}", *said]
+                for label, rates, sample, *said in zip(
                     comparisons["labels"],
                     comparisons["rates"],
                     comparisons["sample"],
-                    comparisons["ratio"],
-                    comparisons["low"],
-                    comparisons["high"],
+                    comparisons["times"],
+                    comparisons["between"],
                     comparisons["verdict"],
                     strict=True,
                 )

@@ -294,6 +294,10 @@ function drawAll(Chart, charts, palette, drawn) {
     const low = numbers(data.low, labels.length);
     const high = numbers(data.high, labels.length);
     const verdict = list(data.verdict).map(text);
+    // The tooltip's numbers are the server's words, rounded once from the exact values
+    // (journal.patterns.insights): the numbers above only place the marks.
+    const times = list(data.times).map(text);
+    const between = list(data.between).map(text);
     const finite = [...ratio, ...low, ...high].filter((v) => v !== null && v > 0);
     const ceiling = Math.max(4, ...finite.map((v) => v * 1.5));
     const floor = Math.min(0.25, ...finite.map((v) => v / 1.5));
@@ -343,13 +347,8 @@ function drawAll(Chart, charts, palette, drawn) {
               title: titleFrom(labels),
               label: (item) => {
                 const i = item.dataIndex;
-                if (ratio[i] === null) return verdict[i];
-                const upper = high[i] === null ? "no upper end" : numberFmt.format(high[i]);
-                return [
-                  `${numberFmt.format(ratio[i])} times as many`,
-                  `Likely between ${numberFmt.format(low[i])} and ${upper}`,
-                  verdict[i],
-                ];
+                if (ratio[i] === null || !times[i]) return verdict[i];
+                return [`${times[i]} times as many`, `Likely between ${between[i]}`, verdict[i]];
               },
             },
             filter: (item) => item.datasetIndex === 1 || ratio[item.dataIndex] === null,
