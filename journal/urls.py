@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from journal.accounts.views import account, addresses, confirm, devices, passkeys, security
+from journal.accounts.views import account, addresses, confirm, devices, keep, passkeys, security
 from journal.converters import IsoDateConverter
 from journal.patterns.views import flags, patterns
 from journal.records.views import checkins, episodes, home, medications, undo
@@ -80,4 +80,5 @@ urlpatterns = [
     path("medications/<int:pk>/edit/", medications.medication_form, name="medication_edit"),
     path("medications/<int:pk>/delete/", medications.medication_delete, name="medication_delete"),
     path("undo/<int:pk>/", undo.undo_delete, name="undo_delete"),
+    path("keep-signed-in/", keep.keep_signed_in, name="keep_signed_in"),
 ]

@@ -2,6 +2,7 @@
 last visit with no idle limit, on the browser that holds its device cookie; without the
 box, the 30-minute idle and 12-hour limits stay. The clock is moved with time-machine."""
 
+import datetime as dt
 import re
 import time
 from http import HTTPStatus
@@ -11,6 +12,7 @@ import time_machine
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.accounts import two_factor
 from journal.models import UserSession
@@ -182,3 +184,88 @@ def test_in_production_both_cookies_are_host_prefixed_secure_httponly_and_lax(us
         assert cookie["secure"] and cookie["httponly"]
         assert (cookie["path"], cookie["domain"], cookie["samesite"]) == ("/", "", "Lax")
         assert cookie["max-age"] == age
+
+
+# "Keep this phone signed in?" after a cramp is logged (issue 30) ------------------------
+
+DESKTOP = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Safari/537.36"
+)
+QUESTION = f"Keep this phone signed in for {settings.SESSION_DEVICE_DAYS} days?"
+
+
+def log_a_cramp(client: Client) -> str:
+    """The quick log, saved with a place chosen; the episode page it lands on."""
+    form = client.get(reverse("quick_log")).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data |= {"body_region": "calf", "side": "left"}
+    response = client.post(reverse("quick_log"), data, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/episodes/")
+    return response.content.decode()
+
+
+def answer(client: Client, choice: str):
+    return client.post(reverse("keep_signed_in"), {"answer": choice, "next": "/episodes/"})
+
+
+def test_after_a_cramp_on_a_phone_it_asks_to_keep_the_phone_signed_in(user):
+    phone = sign_in(keep=False)
+    page = log_a_cramp(phone)
+    assert QUESTION in page
+    assert 'name="answer" value="yes"' in page and "Not now" in page
+    assert 'name="csrfmiddlewaretoken"' in page[page.index(QUESTION) :]
+
+
+def test_a_desktop_browser_is_never_asked_and_cannot_answer_yes(user):
+    desktop = sign_in(keep=False, client=Client(HTTP_USER_AGENT=DESKTOP))
+    assert QUESTION not in log_a_cramp(desktop)
+    answer(desktop, "yes")
+    session = UserSession.objects.get(
+        session_key=desktop.cookies[settings.SESSION_COOKIE_NAME].value
+    )
+    assert not session.kept
+    with later(9 * HOUR):
+        assert not is_signed_in(desktop)
+
+
+def test_a_kept_phone_is_not_asked(user):
+    assert QUESTION not in log_a_cramp(sign_in(keep=True))
+
+
+def test_yes_keeps_this_phone_signed_in_for_ninety_days(user):
+    phone = sign_in(keep=False)
+    log_a_cramp(phone)
+    before = timezone.now()
+    response = answer(phone, "yes")
+    assert response.status_code == HTTPStatus.FOUND and response.url == "/episodes/"
+    cookie = phone.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == settings.SESSION_DEVICE_DAYS * DAY
+    session = UserSession.objects.get(session_key=cookie.value)
+    assert session.kept
+    lasts = session.expire_date - before
+    assert abs(lasts - dt.timedelta(days=settings.SESSION_DEVICE_DAYS)) < dt.timedelta(minutes=1)
+    with later(9 * HOUR):
+        assert is_signed_in(phone)
+    with later(settings.SESSION_DEVICE_DAYS * DAY - 2 * HOUR):
+        assert is_signed_in(phone)
+        assert QUESTION not in log_a_cramp(phone)
+
+
+def test_not_now_is_not_asked_again_in_this_sitting_nor_on_this_phone(user):
+    phone = sign_in(keep=False)
+    log_a_cramp(phone)
+    answer(phone, "no")
+    assert QUESTION not in log_a_cramp(phone)
+    with later(9 * HOUR):  # signed out by the ordinary limits; signed in again
+        assert not is_signed_in(phone)
+        sign_in(keep=False, client=phone)
+        assert QUESTION not in log_a_cramp(phone)
+    session = UserSession.objects.get(session_key=phone.cookies[settings.SESSION_COOKIE_NAME].value)
+    assert not session.kept
+
+
+def test_unanswered_it_is_asked_once_per_sitting(user):
+    phone = sign_in(keep=False)
+    assert QUESTION in log_a_cramp(phone)
+    assert QUESTION not in log_a_cramp(phone)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from journal import formatting
+from journal.accounts.sessions import keep_offer
 from journal.models import Episode, Medication
 from journal.patterns import flags, guidance
 from journal.records import services, undo
@@ -73,6 +74,9 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "relief_steps": guidance.relief_steps(episode.body_region),
         "just_logged": request.session.pop(JUST_LOGGED_SESSION_KEY, None) == episode.pk,
     }
+    # Right after a cramp is logged on a phone: offer to stay signed in on it.
+    if context["just_logged"] and keep_offer.should_ask(request):
+        context["keep_question"] = keep_offer.question()
     return render(request, "episodes/detail.html", context)
 
 
