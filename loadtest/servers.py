@@ -35,6 +35,9 @@ PYTHON = sys.executable
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 POSTGRES_ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgres://postgres@127.0.0.1:5432")
+# The process groups of the servers started here (each in a session of its own), for
+# the suite's check that none is left running (tests/leftovers.py).
+STARTED_GROUPS: set[int] = set()
 
 
 @dataclass
@@ -44,16 +47,15 @@ class Stack:
     urls: list[str] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
     # Each instance's first process: its gunicorn master (the workers are its
-    # children), or Litestream with the master as its child.
+    # children), or Litestream with the master as its child; each leads a process
+    # group of its own (start), which every process of the instance is in.
     masters: list[subprocess.Popen] = field(default_factory=list)
 
     def kill(self) -> None:
         """SIGKILL every process of the stack at once (Litestream, when it runs, the
         gunicorn masters and their workers), as a power cut would stop them."""
-        pids = [pid for m in self.masters for pid in _process_tree(m.pid)]
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        for master in self.masters:
+            _kill_group(master.pid)
         for master in self.masters:
             master.wait()
 
@@ -66,11 +68,19 @@ class Stack:
         return "".join(path.read_text(errors="replace") for path in self.logs)
 
 
-def _process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants, read from /proc before any of them is stopped."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    found = [int(child) for child in children.read_text().split()] if children.exists() else []
-    return [pid, *(descendant for child in found for descendant in _process_tree(child))]
+def start(command: list[str], **popen) -> subprocess.Popen:
+    """Start a server as the leader of a new session and process group, so that it and
+    whatever it starts can be stopped together (stop, Stack.kill). Walking its children
+    instead misses some: Litestream, a Go program, starts gunicorn from another thread
+    than its first, and /proc lists a child under the thread that made it."""
+    process = subprocess.Popen(command, start_new_session=True, **popen)
+    STARTED_GROUPS.add(process.pid)
+    return process
+
+
+def _kill_group(group: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
 
 
 def query(database_url: str, sql: str) -> list[tuple]:
@@ -185,14 +195,17 @@ def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 60)
 
 
 def stop(process: subprocess.Popen, seconds: float) -> None:
-    """Stop a server started here: SIGTERM, and SIGKILL if it is still there after
-    ``seconds``."""
+    """Stop a server started with start: SIGTERM to its first process, which stops its
+    own children (gunicorn its workers, Litestream gunicorn); SIGKILL if it is still
+    there after ``seconds``. Then SIGKILL to whatever of its group outlived it."""
     process.terminate()
     try:
         process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    if process.pid in STARTED_GROUPS:
+        _kill_group(process.pid)
 
 
 @contextlib.contextmanager
@@ -248,7 +261,7 @@ def running_stack(
                 port = free_port()
                 log = workdir / f"gunicorn-{index}.log"
                 handle = log.open("w")
-                process = subprocess.Popen(
+                process = start(
                     command,
                     cwd=ROOT,
                     env=env | {"HOST": "127.0.0.1", "PORT": str(port)},
@@ -311,7 +324,7 @@ def running_nginx(upstream_url: str, body_limit: int) -> Iterator[str]:
             )
         )
         log = (prefix / "nginx.out").open("w")
-        process = subprocess.Popen(
+        process = start(
             [NGINX, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -334,7 +347,7 @@ def running_redis() -> Iterator[str]:
     a stack's keys meet no one else's (the suite's, another test run's)."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="cj-redis-") as tmp:
-        process = subprocess.Popen(
+        process = start(
             ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
              "--appendonly", "no", "--dir", tmp],
             stdout=subprocess.DEVNULL,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from journal.models import CheckIn, Episode, Medication, MedicationKind, Profile
 from journal.records.services import save_episode_details
+from tests import leftovers
 from tests.mail import Mailbox
 from tests.mail import smtp_server as smtp_server_running
 
@@ -34,6 +35,28 @@ def pytest_report_header() -> str:
     return (
         "*** browser tests: chromium NOT FOUND, they will be SKIPPED (apt-get install chromium) ***"
     )
+
+
+def pytest_configure(config) -> None:
+    leftovers.mark_this_run()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session) -> None:
+    """Fail the run when a process it started is still running (tests/leftovers.py),
+    after the session's fixtures are torn down; then end those processes."""
+    from loadtest.servers import STARTED_GROUPS
+
+    found = leftovers.left_behind(STARTED_GROUPS)
+    if not found:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("!", f"{len(found)} process(es) started by the suite still running")
+        for process in found:
+            reporter.write_line(str(process), red=True)
+    leftovers.end(found)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,7 @@ from loadtest.servers import (
     integrity_problems,
     query,
     running_stack,
+    start,
     stop,
     wait_until_healthy,
 )
@@ -150,7 +151,7 @@ def test_a_lost_database_comes_back_from_the_replica(tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with (tmp_path / "serve.log").open("w") as log:
-        process = subprocess.Popen(
+        process = start(
             [PYTHON, "-m", "crampjournal.serve"],
             cwd=ROOT,
             env=stack.env | {"HOST": "127.0.0.1", "PORT": str(port)},
@@ -158,7 +159,13 @@ def test_a_lost_database_comes_back_from_the_replica(tmp_path):
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_until_healthy(url, process, seconds=120)
+            # The restore, migrate and collectstatic (which compresses every file again)
+            # come first: minutes on a machine the whole suite is busy on.
+            try:
+                wait_until_healthy(url, process, seconds=300)
+            except RuntimeError as error:
+                log = (tmp_path / "serve.log").read_text()[-4000:]
+                raise AssertionError(f"{error}; make serve said:\n{log}") from None
             said = (tmp_path / "serve.log").read_text()
             assert f"Restored {database} from the Litestream replica" in said
             # No DJANGO_SITE_URL here: the site serves, and says the sender will not.
