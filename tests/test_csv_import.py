@@ -9,7 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from journal.models import MAX_NOTE_LENGTH, Episode, Medication, Profile
+from journal.reports.column_mapping import guess
 from journal.reports.episodes_csv import HEADER
+from journal.reports.episodes_import import MAX_ROWS
 
 
 def _upload(client, content: str | bytes, follow: bool = False):
@@ -95,6 +97,10 @@ def test_one_bad_row_imports_nothing_and_names_every_bad_line(user, alice_client
     [
         (b"\xff\xfe\x00b\x00a\x00d", "The file is not UTF-8 text."),
         ("id,started_at\r\n,2026-03-10T02:30:00+00:00\r\n", "missing columns: body_region"),
+        # An export with a column added: it is named, as before the matching step.
+        (",".join([*HEADER, "mood"]) + "\r\n", "unknown columns: mood"),
+        ("when,where\r\n1,2\r\n" + "x" * 200_000 + "\r\n", "Row 3 cannot be read as CSV"),
+        ("when\r\n" + "x\r\n" * (MAX_ROWS + 1), "The file has more than 20,000 rows"),
         ("\r\n", "The first line must name the columns"),
         ("", "The submitted file is empty."),
     ],
@@ -180,13 +186,13 @@ def test_a_spreadsheet_goes_to_the_matching_step_with_its_columns_guessed(user, 
     page = _columns(alice_client)
     assert page.status_code == HTTPStatus.OK
     assert _choices(page) == {
-        "“Date”": "started_at",
-        "“Muscle”": "body_region",
-        "“Pain”": "intensity",
-        "“Minutes”": "minutes",
-        "“Comment”": "notes",
-        "“Side”": "side",
-        "“Weather”": "ignore",
+        "Column “Date”": "started_at",
+        "Column “Muscle”": "body_region",
+        "Column “Pain”": "intensity",
+        "Column “Minutes”": "minutes",
+        "Column “Comment”": "notes",
+        "Column “Side”": "side",
+        "Column “Weather”": "ignore",
     }
     html = page.content.decode()
     # The preview: what each row becomes, in the journal's own words.
@@ -268,7 +274,7 @@ def test_a_bad_row_is_named_by_its_spreadsheet_row_and_nothing_is_imported(user,
     assert "“Muscle”: “knee” is not a muscle group this journal knows" in html
     assert "“Pain”: “12” is outside 0 to 10." in html
     # The choices stay as they were, ready to import again once the file is fixed.
-    assert _choices(response)["“Weather”"] == "ignore"
+    assert _choices(response)["Column “Weather”"] == "ignore"
 
 
 def test_a_field_matched_twice_or_missing_is_said_beside_the_column(user, alice_client):
@@ -358,4 +364,36 @@ def test_the_matching_step_needs_a_recent_confirm_and_keeps_the_choices(user, al
     session["cj_proved_at"] = __import__("time").time()
     session.save()
     back = _columns(alice_client)
-    assert back.context["form"].is_bound and _choices(back)["“Pain”"] == "intensity"
+    assert back.context["form"].is_bound and _choices(back)["Column “Pain”"] == "intensity"
+
+
+@pytest.mark.parametrize(
+    "names,targets",
+    [
+        (["Date", "Muscle", "Pain"], ["started_at", "body_region", "intensity"]),
+        (["Start", "Where", "Severity"], ["started_at", "body_region", "intensity"]),
+        (["When", "Location", "Intensity"], ["started_at", "body_region", "intensity"]),
+        (["Duration", "Notes", "Side"], ["minutes", "notes", "side"]),
+        (["Minutes", "Comment", "Seconds"], ["minutes", "notes", "ignore"]),
+        (["Date", "Time", "Body part"], ["date", "time", "body_region"]),
+        (["Start time", "Pain level", "Weather"], ["started_at", "intensity", "ignore"]),
+        (["Notes", "More notes"], ["notes", "ignore"]),
+    ],
+)
+def test_columns_are_guessed_by_their_names(names, targets):
+    assert guess(names) == targets
+
+
+def test_a_file_of_one_column_says_what_is_missing(user, alice_client):
+    _upload(alice_client, "Notes\r\nwoke at 3\r\n")
+    html = _columns(alice_client, {"col_0": "notes", "action": "import"}).content.decode()
+    assert "Match a column to When it started (or its Date)." in html
+    assert "Match a column to Muscle group." in html
+    assert not Episode.objects.exists()
+
+
+def test_the_spreadsheets_own_text_is_shown_as_text(user, alice_client):
+    _upload(alice_client, 'When,"<b>Where</b>"\r\n"<img src=x onerror=alert(1)>",calf\r\n')
+    html = _columns(alice_client).content.decode()
+    assert "<b>Where</b>" not in html and "&lt;b&gt;Where&lt;/b&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html

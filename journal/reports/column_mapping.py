@@ -89,7 +89,17 @@ def guess(headers: Sequence[str]) -> list[str]:
     seen: set[Target] = set()
     result = []
     for target in guessed:
-        if target != Target.IGNORE and target in seen:
+        # Each field from one column; a duration in one unit (the first named).
+        taken = (
+            seen & {Target.MINUTES, Target.SECONDS}
+            if target
+            in (
+                Target.MINUTES,
+                Target.SECONDS,
+            )
+            else seen & {target}
+        )
+        if target != Target.IGNORE and taken:
             target = Target.IGNORE
         seen.add(target)
         result.append(target.value)
@@ -348,7 +358,7 @@ def muscle(text: str) -> tuple[str, str | None]:
     first, _, rest = folded.partition(" ")
     if first in SIDES and rest in MUSCLES and SIDES[first] != "na":
         return MUSCLES[rest], SIDES[first]
-    known = ", ".join(label for _, label in BodyRegion.choices)
+    known = ", ".join(label.split(" (")[0] for _, label in BodyRegion.choices)
     raise CellProblem(f"is not a muscle group this journal knows ({known}).")
 
 

@@ -269,6 +269,10 @@ def _row(cells: dict[str, str], zone: ZoneInfo) -> tuple[Row | None, list[str]]:
 
 
 NOT_UTF8 = "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+TOO_MANY_ROWS = (
+    f"The file has more than {MAX_ROWS:,} rows, the most one import takes. "
+    "Split it into smaller files and import each."
+)
 
 
 class Records:
@@ -336,26 +340,32 @@ def _read(
     columns = _header(rows_in, result)
     if result.file_error:
         return []
-    own = all(c in HEADER for c in columns)
     if mapping is None:
-        if not own:
-            result.headers = columns  # a spreadsheet: its columns are to be matched
-            return []
+        unknown = [c for c in columns if c not in HEADER]
         missing = [c for c in REQUIRED if c not in columns]
-        if missing:
+        if unknown and missing:
+            # A spreadsheet: its columns are to be matched. Read to the end now, so that a
+            # file that cannot be read is refused here, not halfway through the matching.
+            for count, _ in enumerate(rows_in, start=1):
+                if count > MAX_ROWS:
+                    result.file_error = TOO_MANY_ROWS
+                    return []
+            result.headers = columns
+            return []
+        if unknown or missing:
+            # An export with columns added or taken away: say which, as it is fixed there.
+            parts = [f"unknown columns: {', '.join(unknown)}"] if unknown else []
+            parts += [f"missing columns: {', '.join(missing)}"] if missing else []
             result.file_error = (
                 "The first line must name the columns of a CrampJournal export "
-                f"(missing columns: {', '.join(missing)})."
+                f"({'; '.join(parts)})."
             )
             return []
     rows: list[Row] = []
     seen: dict[uuid.UUID, int] = {}
     for number, record in rows_in:
         if len(rows) + len(result.errors) >= MAX_ROWS:
-            result.file_error = (
-                f"The file has more than {MAX_ROWS:,} rows, the most one import takes. "
-                "Split it into smaller files and import each."
-            )
+            result.file_error = TOO_MANY_ROWS
             return []
         row, problems = _record(record, columns, zone, mapping)
         if row and row.plan.episode.uid in seen:

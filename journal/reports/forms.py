@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html
 
 from journal.patterns.forms import RangeForm
 from journal.reports import column_mapping, episodes_import, sharing
@@ -81,9 +82,12 @@ class ColumnsForm(forms.Form):
             example = preview.first_values[i]
             shown = example if len(example) <= 40 else example[:40] + "…"
             self.fields[f"col_{i}"] = forms.ChoiceField(
-                label=column_mapping.column_name(preview.headers, i)[:80],
+                label=f"Column {column_mapping.column_name(preview.headers, i)[:80]}",
                 choices=column_mapping.Target.choices,
-                help_text=f"First row: {shown}" if shown.strip() else "First row: empty",
+                # Not "required": every column has an answer, "ignore" among them.
+                required=False,
+                # Help text is drawn as HTML (as Django's own is): the file's text is escaped.
+                help_text=format_html("First row: {}", shown if shown.strip() else "empty"),
             )
         # Asked only where the file's dates could be read both ways; else the order its
         # dates show (or the person's region's) is taken (episodes_import.preview).
@@ -92,14 +96,15 @@ class ColumnsForm(forms.Form):
         self.order_fields([*(f"col_{i}" for i in range(len(preview.headers))), "day_order"])
 
     def targets(self) -> list[str]:
-        return [self.cleaned_data[f"col_{i}"] for i in range(len(self.headers))]
+        ignore = column_mapping.Target.IGNORE
+        return [self.cleaned_data[f"col_{i}"] or ignore for i in range(len(self.headers))]
 
     def clean(self) -> dict:
         cleaned = super().clean()
         taken: dict[str, int] = {}
         for i in range(len(self.headers)):
             target = cleaned.get(f"col_{i}")
-            if target is None or target == column_mapping.Target.IGNORE:
+            if not target or target == column_mapping.Target.IGNORE:
                 continue
             if target in taken:
                 label = column_mapping.Target(target).label
@@ -107,7 +112,7 @@ class ColumnsForm(forms.Form):
                 self.add_error(f"col_{i}", f"{label} is already matched to {where}.")
             else:
                 taken[target] = i
-        targets = [cleaned.get(f"col_{i}", "ignore") for i in range(len(self.headers))]
+        targets = [cleaned.get(f"col_{i}") or "ignore" for i in range(len(self.headers))]
         mapping = column_mapping.Mapping.from_targets(targets, cleaned.get("day_order", ""))
         for problem in column_mapping.problems_with(mapping):
             self.add_error(None, problem)

@@ -177,6 +177,10 @@ def import_columns(request: HttpRequest) -> HttpResponse:
     preview = episodes_import.preview(
         pending.data, request.zone, chosen, data.get("day_order") if data else None
     )
+    if isinstance(preview, str):  # read when it was chosen: only if the store was changed
+        pending_import.drop(request.session, request.user.pk)
+        messages.error(request, f"{preview} Nothing was imported.")
+        return redirect("import")
     form = ColumnsForm(preview, data)
     result = None
     if request.method == "POST" and data.get("action") == "import" and form.is_valid():
