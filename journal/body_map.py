@@ -24,12 +24,16 @@ from django.utils.safestring import SafeString, mark_safe
 from journal import palette
 from journal.models import BodyRegion, Side
 
-VIEW_WIDTH, VIEW_HEIGHT = 340, 384
-FIGURE_WIDTH = 164
-BACK_OFFSET = VIEW_WIDTH - FIGURE_WIDTH
+VIEW_WIDTH, VIEW_HEIGHT = 340, 452
+FIGURE_WIDTH = 170
+BACK_OFFSET = FIGURE_WIDTH
+CENTRE = FIGURE_WIDTH // 2  # the figure's middle line, in its own units
 # WCAG 2.2's enhanced target size, 44 px: a region is at least this many units each way.
 MIN_TARGET = 45
-RADIUS = 12
+RADIUS = 10
+# The names written on the map, in SVG units (about CSS pixels on a phone).
+NAME_SIZE = 10
+NAME_LEADING = 11
 
 # What the map calls a region (the choice labels explain more than a map needs).
 SHORT_NAMES = {
@@ -47,11 +51,24 @@ SHORT_NAMES = {
     BodyRegion.ABDOMEN: "abdomen",
     BodyRegion.CHEST_WALL: "chest wall",
 }
+# The same names as written on the drawing, broken where a place is too narrow for them.
+MAP_LINES = {
+    BodyRegion.QUADRICEPS: ("quadri-", "ceps"),
+    BodyRegion.HAMSTRING: ("ham-", "string"),
+    BodyRegion.UPPER_ARM: ("upper", "arm"),
+    BodyRegion.UPPER_BACK: ("upper", "back"),
+    BodyRegion.LOWER_BACK: ("lower", "back"),
+    BodyRegion.CHEST_WALL: ("chest", "wall"),
+}
+
+Point = tuple[float, float]
+Shape = tuple[Point, ...]
 
 
 @dataclass(frozen=True)
 class Spot:
-    """One region on one side, where it is drawn (in its figure's own units)."""
+    """One region on one side: its target (a box at least MIN_TARGET each way) and the
+    muscle drawn in it, both in its figure's own units."""
 
     region: BodyRegion
     side: Side  # LEFT, RIGHT, or NOT_APPLICABLE for a region in the middle of the body
@@ -60,6 +77,9 @@ class Spot:
     y: int
     w: int
     h: int
+    shapes: tuple[Shape, ...] = ()
+    # Where the name goes (the middle of the muscle), in the figure's own units.
+    at: Point = (0, 0)
 
     @property
     def key(self) -> str:
@@ -74,59 +94,288 @@ class Spot:
         return f"{self.side.label} {short}"
 
     @property
+    def offset(self) -> int:
+        return BACK_OFFSET if self.back else 0
+
+    @property
     def left(self) -> int:
-        return self.x + (BACK_OFFSET if self.back else 0)
+        return self.x + self.offset
 
     def rect(self, attrs: str) -> str:
         return _rect(self.left, self.y, self.w, self.h, RADIUS, attrs)
 
+    def path(self, attrs: str) -> str:
+        """The muscle: one smooth outline per shape."""
+        d = "".join(_smooth(shape, self.offset) for shape in self.shapes)
+        return f'<path d="{d}" {attrs}/>'
 
-def _pair(region: BodyRegion, back: bool, x_reader_left: int, x_reader_right: int, y, w, h):
-    """A region on both sides, placed by where the reader sees each."""
+    def label(self, attrs: str, dy: float = 0) -> str:
+        """The region's name on the muscle, a line or two, centred on ``at``."""
+        lines = MAP_LINES.get(self.region, (SHORT_NAMES[self.region],))
+        x = self.at[0] + self.offset
+        top = self.at[1] + dy + NAME_SIZE * 0.35 - NAME_LEADING * (len(lines) - 1) / 2
+        if len(lines) == 1:
+            return f'<text x="{x:g}" y="{top:g}" {attrs}>{lines[0]}</text>'
+        spans = "".join(
+            f'<tspan x="{x:g}" y="{top + i * NAME_LEADING:g}">{line}</tspan>'
+            for i, line in enumerate(lines)
+        )
+        return f"<text {attrs}>{spans}</text>"
+
+
+def _nums(*values: float) -> str:
+    """Numbers as short as SVG takes them: '.5', no space before a minus."""
+    out = ""
+    for value in values:
+        text = f"{round(value, 1):g}".replace("0.", ".", 1) if abs(value) < 1 else None
+        text = text or f"{round(value, 1):g}"
+        out += text if text.startswith("-") or not out else " " + text
+    return out
+
+
+def _smooth(points: Shape, dx: int = 0) -> str:
+    """A closed outline through the middle of each edge, bent at each point (quadratic
+    curves, in relative units): a few hand-placed points make a rounded muscle, and the
+    path stays short, so the PDF stays quick to draw."""
+    pts = [(x + dx, y) for x, y in points]
+    mids = [
+        ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2) for a, b in zip(pts, pts[1:] + pts[:1], strict=True)
+    ]
+    at = mids[-1]
+    d = "M" + _nums(*at) + "q"
+    for (px, py), (mx, my) in zip(pts, mids, strict=True):
+        d += _nums(px - at[0], py - at[1], mx - at[0], my - at[1]) + " "
+        at = (mx, my)
+    return d.rstrip() + "z"
+
+
+def _mirror(shape: Shape) -> Shape:
+    """The same shape on the figure's other side."""
+    return tuple((FIGURE_WIDTH - x, y) for x, y in reversed(shape))
+
+
+def _whole(half: Shape) -> Shape:
+    """A shape in the middle of the body from its reader-left half, drawn top to bottom
+    along the middle line."""
+    return half + _mirror(half)[1:-1]
+
+
+# The legs stand a little apart, wider towards the feet: room for each foot's name.
+_HIP_Y, _SPREAD = 200, 0.06
+
+
+def _spread(shape: Shape) -> Shape:
+    """A reader-left shape moved out as far as its height on the leg puts it."""
+    return tuple((round(x - max(0, y - _HIP_Y) * _SPREAD), y) for x, y in shape)
+
+
+def _pair(region: BodyRegion, back: bool, box: tuple[int, int, int, int], shape: Shape, at):
+    """A region on both sides, given as the reader sees it on the left (a leg's as if
+    the legs stood together: _spread moves it)."""
+    x, y, w, h = box
+    if y >= _HIP_Y:
+        x -= round((y + h / 2 - _HIP_Y) * _SPREAD)
+        shape, (at,) = _spread(shape), _spread((at,))
     on_reader_left = Side.LEFT if back else Side.RIGHT
     on_reader_right = Side.RIGHT if back else Side.LEFT
     return [
-        Spot(region, on_reader_left, back, x_reader_left, y, w, h),
-        Spot(region, on_reader_right, back, x_reader_right, y, w, h),
+        Spot(region, on_reader_left, back, x, y, w, h, (shape,), at),
+        Spot(
+            region,
+            on_reader_right,
+            back,
+            FIGURE_WIDTH - x - w,
+            y,
+            w,
+            h,
+            (_mirror(shape),),
+            (FIGURE_WIDTH - at[0], at[1]),
+        ),
     ]
 
 
-_MIDDLE = 59  # the torso's column
-_ARM_L, _ARM_R = 12, 107  # the arms' columns (reader's left and right)
-_LEG_L, _LEG_R = 36, 83  # the legs' columns
+def _middle(region: BodyRegion, back: bool, box, shapes: tuple[Shape, ...], at_y: float):
+    x, y, w, h = box
+    return Spot(region, Side.NOT_APPLICABLE, back, x, y, w, h, shapes, (CENTRE, at_y))
+
+
+# The drawing, made for this project. Each figure stands 170 units wide, arms a little
+# away from the body so that an arm, the torso and the other arm each get a thumb's
+# width; the hands end above the thighs, so a hand and a thigh never share a row.
+_PEC: Shape = ((84, 64), (72, 62), (61, 66), (57, 76), (59, 92), (68, 102), (80, 104), (84, 100))
 
 SPOTS: list[Spot] = [
     # Front
-    Spot(BodyRegion.CHEST_WALL, Side.NOT_APPLICABLE, False, _MIDDLE, 44, 46, 46),
-    Spot(BodyRegion.ABDOMEN, Side.NOT_APPLICABLE, False, _MIDDLE, 92, 46, 46),
-    *_pair(BodyRegion.UPPER_ARM, False, _ARM_L, _ARM_R, 44, 45, 46),
-    *_pair(BodyRegion.FOREARM, False, _ARM_L, _ARM_R, 92, 45, 46),
-    *_pair(BodyRegion.HAND, False, _ARM_L, _ARM_R, 140, 45, 45),
-    *_pair(BodyRegion.QUADRICEPS, False, _LEG_L, _LEG_R, 208, 45, 50),
-    *_pair(BodyRegion.FOOT, False, _LEG_L, _LEG_R, 308, 45, 45),
+    _middle(BodyRegion.CHEST_WALL, False, (57, 60, 56, 50), (_PEC, _mirror(_PEC)), 83),
+    _middle(
+        BodyRegion.ABDOMEN,
+        False,
+        (59, 112, 52, 52),
+        (_whole(((85, 108), (70, 108), (63, 116), (62, 136), (65, 152), (74, 162), (85, 166))),),
+        137,
+    ),
+    *_pair(
+        BodyRegion.UPPER_ARM,
+        False,
+        (10, 62, 45, 54),
+        (
+            (46, 66),
+            (38, 68),
+            (34, 78),
+            (32, 96),
+            (32, 112),
+            (40, 116),
+            (45, 108),
+            (48, 92),
+            (50, 76),
+        ),
+        (40, 91),
+    ),
+    *_pair(
+        BodyRegion.FOREARM,
+        False,
+        (6, 118, 45, 50),
+        ((33, 120), (28, 134), (25, 150), (23, 162), (31, 166), (37, 156), (41, 138), (44, 122)),
+        (32, 143),
+    ),
+    *_pair(
+        BodyRegion.HAND,
+        False,
+        (2, 170, 45, 46),
+        (
+            (21, 170),
+            (17, 180),
+            (16, 194),
+            (20, 206),
+            (27, 210),
+            (32, 204),
+            (34, 190),
+            (34, 176),
+            (30, 170),
+        ),
+        (25, 191),
+    ),
+    *_pair(
+        BodyRegion.QUADRICEPS,
+        False,
+        (38, 218, 46, 74),
+        (
+            (57, 200),
+            (54, 222),
+            (55, 252),
+            (60, 282),
+            (68, 290),
+            (77, 286),
+            (81, 262),
+            (82, 232),
+            (80, 212),
+            (70, 204),
+        ),
+        (68, 248),
+    ),
+    *_pair(
+        BodyRegion.FOOT,
+        False,
+        (38, 380, 46, 45),
+        (
+            (63, 380),
+            (59, 392),
+            (57, 408),
+            (61, 420),
+            (71, 424),
+            (78, 418),
+            (79, 402),
+            (77, 386),
+            (72, 378),
+        ),
+        (68, 403),
+    ),
     # Back
-    Spot(BodyRegion.NECK, Side.NOT_APPLICABLE, True, _MIDDLE, 37, 46, 45),
-    *_pair(BodyRegion.SHOULDER, True, _ARM_L, _ARM_R, 37, 45, 45),
-    Spot(BodyRegion.UPPER_BACK, Side.NOT_APPLICABLE, True, _MIDDLE, 84, 46, 46),
-    Spot(BodyRegion.LOWER_BACK, Side.NOT_APPLICABLE, True, _MIDDLE, 132, 46, 46),
-    *_pair(BodyRegion.HAMSTRING, True, _LEG_L, _LEG_R, 208, 45, 50),
-    *_pair(BodyRegion.CALF, True, _LEG_L, _LEG_R, 260, 45, 46),
+    _middle(
+        BodyRegion.NECK,
+        True,
+        (62, 22, 46, 46),
+        (_whole(((85, 42), (78, 43), (77, 54), (71, 62), (85, 66))),),
+        56,
+    ),
+    *_pair(
+        BodyRegion.SHOULDER,
+        True,
+        (10, 56, 45, 48),
+        ((56, 61), (46, 60), (38, 64), (34, 74), (34, 88), (38, 98), (44, 93), (50, 81), (55, 70)),
+        (34, 71),
+    ),
+    _middle(
+        BodyRegion.UPPER_BACK,
+        True,
+        (57, 70, 56, 58),
+        (
+            _whole(
+                ((85, 68), (70, 66), (58, 71), (56, 84), (59, 104), (66, 120), (76, 128), (85, 130))
+            ),
+        ),
+        99,
+    ),
+    _middle(
+        BodyRegion.LOWER_BACK,
+        True,
+        (59, 132, 52, 50),
+        (_whole(((85, 134), (74, 133), (64, 137), (61, 152), (62, 170), (70, 180), (85, 183))),),
+        158,
+    ),
+    *_pair(
+        BodyRegion.HAMSTRING,
+        True,
+        (38, 218, 46, 74),
+        (
+            (57, 220),
+            (54, 238),
+            (56, 264),
+            (61, 284),
+            (69, 290),
+            (77, 286),
+            (81, 264),
+            (82, 240),
+            (81, 222),
+            (70, 218),
+        ),
+        (68, 253),
+    ),
+    *_pair(
+        BodyRegion.CALF,
+        True,
+        (38, 300, 46, 72),
+        (
+            (60, 302),
+            (55, 316),
+            (55, 336),
+            (60, 358),
+            (66, 372),
+            (74, 372),
+            (79, 356),
+            (82, 332),
+            (81, 312),
+            (76, 302),
+            (68, 298),
+        ),
+        (68, 334),
+    ),
 ]
 
-# The rest of the body, drawn for shape only: (back?, x, y, w, h, corner radius).
-_BODY = [
-    (False, 66, 3, 32, 32, 16),  # head
-    (False, 74, 33, 16, 12, 4),  # neck
-    (False, _MIDDLE, 140, 46, 64, RADIUS),  # hips
-    (False, _LEG_L + 6, 260, 33, 46, RADIUS),  # shins
-    (False, _LEG_R + 6, 260, 33, 46, RADIUS),
-    (True, 66, 3, 32, 32, 16),  # head
-    (True, _ARM_L, 84, 45, 94, RADIUS),  # arms
-    (True, _ARM_R, 84, 45, 94, RADIUS),
-    (True, _LEG_L, 180, 92, 26, RADIUS),  # seat
-    (True, _LEG_L + 6, 308, 33, 24, 8),  # heels
-    (True, _LEG_R + 6, 308, 33, 24, 8),
-]
+# The body's outline, the reader-left half from the neck to between the legs: shoulder,
+# arm and hand, the side down to the hip, then the leg to the foot and back up inside it.
+_OUTLINE_HALF: Shape = (
+    (85, 42), (78, 42), (77, 53), (64, 57), (48, 59), (40, 63), (35, 72), (32, 90), (30, 114),
+    (26, 138), (22, 166), (16, 176), (14, 194), (19, 210), (27, 214), (33, 207), (36, 190),
+    (36, 174), (38, 158), (42, 134), (46, 112), (50, 90), (52, 80), (54, 78), (55, 98),
+    (58, 124), (60, 146), (57, 166), (53, 188), (51, 212), (52, 250), (56, 288), (55, 304),
+    (54, 326), (58, 352), (62, 376), (58, 392), (56, 410), (60, 422), (72, 426), (79, 420),
+    (80, 404), (78, 388), (77, 374), (81, 348), (83, 318), (81, 300), (83, 272), (84, 236),
+    (85, 208),
+)  # fmt: skip
+_OUTLINE: Shape = _whole(_OUTLINE_HALF[:29] + _spread(_OUTLINE_HALF[29:-1]) + _OUTLINE_HALF[-1:])
+# The seat, seen from behind: drawn as a line, for shape only.
+_SEAT_HALF: Shape = ((85, 190), (70, 186), (58, 193), (55, 206), (60, 215), (72, 218), (85, 214))
 
 # Light colours for the server's SVG (the report and its PDF are light); the pages
 # restyle the map by its classes in dark mode (static/css/app.css).
@@ -134,39 +383,43 @@ PART_FILL = palette.BODY
 PART_EDGE = palette.BODY_EDGE
 LABEL_FILL = palette.TEXT
 BADGE_FILL = palette.EDGE
-BADGE_RADIUS = 12
+BADGE_RADIUS = 10
+# A muscle's own fill: lighter than the body around it, so each place stands out.
+MUSCLE_FILL = palette.EDGE
+# A count's shade: from this much of the blue up to all of it.
+SHADE_FROM = 0.2
 
 
 def _rect(x: int, y: int, w: int, h: int, r: int, attrs: str) -> str:
     return f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{r}" {attrs}/>'
 
 
+_TEXT = 'class="bm-label" fill="{fill}" font-size="{size}" text-anchor="middle"'
+
+
 def _figures() -> list[str]:
-    """The body's outline parts and the captions saying which side is which."""
+    """Both figures' outlines and the captions saying which side is which."""
+    outline = "".join(_smooth(_OUTLINE, dx) for dx in (0, BACK_OFFSET))
+    heads = "".join(
+        f'<ellipse cx="{dx + CENTRE}" cy="25" rx="15" ry="19"/>' for dx in (0, BACK_OFFSET)
+    )
     parts = [
-        _rect(
-            x + (BACK_OFFSET if back else 0),
-            y,
-            w,
-            h,
-            r,
-            f'class="bm-body" fill="{PART_FILL}"',
-        )
-        for back, x, y, w, h, r in _BODY
+        f'<g class="bm-body" fill="{PART_FILL}"><path d="{outline}"/>{heads}</g>',
+        f'<path class="bm-line" d="{_smooth(_SEAT_HALF, BACK_OFFSET)}'
+        f'{_smooth(_mirror(_SEAT_HALF), BACK_OFFSET)}" fill="none" stroke="{PART_EDGE}" '
+        'stroke-opacity=".5"/>',
     ]
-    baseline = VIEW_HEIGHT - 10
+    text = _TEXT.format(fill=LABEL_FILL, size=12)
     for offset, caption, reader_left, reader_right in (
-        (0, "Front", "R", "L"),
-        (BACK_OFFSET, "Back", "L", "R"),
+        (0, "Front", "Right", "Left"),
+        (BACK_OFFSET, "Back", "Left", "Right"),
     ):
-        text = f'class="bm-label" fill="{LABEL_FILL}" font-size="13" text-anchor="middle"'
-        parts.append(f'<text x="{offset + 82}" y="{baseline}" {text}>{caption}</text>')
-        parts.append(
-            f'<text x="{offset + 20}" y="22" {text} aria-hidden="true">{reader_left}</text>'
-        )
-        parts.append(
-            f'<text x="{offset + 144}" y="22" {text} aria-hidden="true">{reader_right}</text>'
-        )
+        parts += [
+            f'<text x="{offset + CENTRE}" y="{VIEW_HEIGHT - 8}" {text} font-weight="bold">'
+            f"{caption}</text>",
+            f'<text x="{offset + 22}" y="20" {text}>{reader_left}</text>',
+            f'<text x="{offset + FIGURE_WIDTH - 22}" y="20" {text}>{reader_right}</text>',
+        ]
     return parts
 
 
@@ -177,16 +430,26 @@ def _svg(attrs: str, inner: list[str]) -> SafeString:
     )
 
 
+def _name(spot: Spot, dy: float = 0) -> str:
+    """The spot's name (the page rings it in its own colour, static/css/app.css)."""
+    return spot.label(
+        f'class="bm-name" fill="{LABEL_FILL}" font-size="{NAME_SIZE}" text-anchor="middle"', dy
+    )
+
+
 def picker() -> SafeString:
     """The map for the episode forms. Each region is a button (static/js/body_map.js
-    makes it press the select boxes beside it); without a script the map is hidden
-    (static/css/no-script.css) and the select boxes do the work."""
+    makes it press the select boxes beside it): its whole target box, the muscle drawn in
+    it and its name. Without a script the map is hidden (static/css/no-script.css) and
+    the select boxes do the work."""
     spots = [
-        spot.rect(
-            f'class="bm-spot" fill="{PART_FILL}" stroke="{PART_EDGE}" role="button" '
-            f'tabindex="0" aria-pressed="false" aria-label="{escape(spot.name)}" '
-            f'data-region="{spot.region.value}" data-side="{spot.side.value}"',
-        )
+        f'<g class="bm-spot" role="button" tabindex="0" aria-pressed="false" '
+        f'aria-label="{escape(spot.name)}" data-region="{spot.region.value}" '
+        f'data-side="{spot.side.value}">'
+        + spot.rect('class="bm-hit" fill="transparent"')
+        + spot.path(f'class="bm-part" fill="{MUSCLE_FILL}" stroke="{PART_EDGE}"')
+        + _name(spot)
+        + "</g>"
         for spot in SPOTS
     ]
     return _svg(
@@ -225,30 +488,35 @@ def off_map(regions: list[dict]) -> int:
 TITLE = "Body map of where your cramps happened"
 
 
-def counts_map(regions: list[dict]) -> SafeString:
-    """The map shaded by how many cramps each spot had, each count written on it."""
+def counts_map(regions: list[dict], names: bool = False) -> SafeString:
+    """The map shaded by how many cramps each spot had, each count written on it. With
+    ``names`` (the Patterns page) each place's name too; the report leaves them out, as
+    WeasyPrint lays out each SVG text at a cost (some 15 ms apiece) and the report says
+    where in words beside the map."""
     counts = counts_by_spot(regions)
     busiest = max(counts.values(), default=0) or 1
     inner = [f"<title>{escape(TITLE)}</title>", *_figures()]
     for spot in SPOTS:
         n = counts[spot.key]
-        inner.append(
-            f'<g data-spot="{spot.key}" data-count="{n}">'
-            + spot.rect(
-                f'class="bm-part" fill="{PART_FILL}" stroke="{PART_EDGE}"',
-            )
-        )
-        if n:
-            cx, cy = spot.left + spot.w / 2, spot.y + spot.h / 2
+        inner.append(f'<g data-spot="{spot.key}" data-count="{n}">')
+        if not n:
             inner += [
-                spot.rect(
-                    f'class="bm-shade" fill="{palette.BLUE}" '
-                    f'fill-opacity="{0.2 + 0.8 * n / busiest:.2f}"',
+                spot.path(f'class="bm-part" fill="{MUSCLE_FILL}" stroke="{PART_EDGE}"'),
+                _name(spot) if names else "",
+            ]
+        else:
+            shade = SHADE_FROM + (1 - SHADE_FROM) * n / busiest
+            cx, cy = spot.at[0] + spot.offset, spot.at[1] + (BADGE_RADIUS + 4) * names
+            inner += [
+                spot.path(
+                    f'class="bm-shade" fill="{palette.BLUE}" fill-opacity="{shade:.2f}" '
+                    f'stroke="{PART_EDGE}"'
                 ),
+                _name(spot, -8) if names else "",
                 # The count on a disc of the page's colour: readable on any shade.
                 f'<circle cx="{cx:g}" cy="{cy:g}" r="{BADGE_RADIUS}" class="bm-badge" '
                 f'fill="{BADGE_FILL}"/>',
-                f'<text x="{cx:g}" y="{cy + 5:g}" class="bm-count" font-size="14" '
+                f'<text x="{cx:g}" y="{cy + 4.5:g}" class="bm-count" font-size="13" '
                 f'font-weight="bold" text-anchor="middle" fill="{LABEL_FILL}">{n}</text>',
             ]
         inner.append("</g>")
@@ -270,3 +538,44 @@ def table(regions: list[dict]) -> list[tuple[str, int]]:
 
 
 OFF_MAP_LABEL = "Not on the map ('Other', or no side given)"
+
+
+# The words beside the picker naming what the boxes hold (static/js/body_map.js shows
+# them as the person taps; the server writes the first).
+NOTHING_CHOSEN = "nothing yet"
+_SIDE_WORDS = {
+    Side.LEFT.value: ", left side",
+    Side.RIGHT.value: ", right side",
+    Side.BOTH.value: ", both sides",
+}
+
+
+def choice_words(region: str | None, side: str | None) -> str:
+    """What a region and side are called in words: 'Left calf', 'Calf, both sides',
+    'Upper back', 'Calf (choose a side)'."""
+    region, side = region or "", side or ""
+    if region not in BodyRegion.values:
+        return NOTHING_CHOSEN
+    if region == BodyRegion.OTHER.value:
+        return "Other (a place not on the map)" + _SIDE_WORDS.get(side, "")
+    short = SHORT_NAMES[BodyRegion(region)]
+    if region in SIDED_REGIONS:
+        if side in (Side.LEFT.value, Side.RIGHT.value):
+            return f"{Side(side).label} {short}"
+        if side == Side.NOT_APPLICABLE.value:
+            return f"{short.capitalize()}, no side given"
+        if not side:
+            return f"{short.capitalize()} (choose a side)"
+    return short.capitalize() + _SIDE_WORDS.get(side, "")
+
+
+# Regions with a left and a right on the map; the rest sit in the middle of the body.
+SIDED_REGIONS = frozenset(spot.region.value for spot in SPOTS if spot.side != Side.NOT_APPLICABLE)
+
+
+def choice_table() -> dict[str, str]:
+    """choice_words for every region and side a form can hold ("region-side"), for the
+    script to show without a sentence of its own."""
+    regions = ["", *BodyRegion.values]
+    sides = ["", *Side.values]
+    return {f"{r}-{s}": choice_words(r, s) for r in regions for s in sides}

@@ -1,6 +1,7 @@
 """Logging, reading, editing and deleting episodes through the pages a person uses."""
 
 import datetime as dt
+import re
 import zoneinfo
 from http import HTTPStatus
 
@@ -22,17 +23,61 @@ def _form_data(form) -> dict:
     return data
 
 
-def test_quick_log_saves_in_two_taps(alice_client, user):
+def test_quick_log_saves_in_two_taps_after_the_first(alice_client, user, make_episode):
+    make_episode(
+        user, body_region="calf", side="left", started_at=timezone.now() - dt.timedelta(days=2)
+    )
     page = alice_client.get(reverse("quick_log"))  # tap 1: "Log a cramp"
     assert page.status_code == HTTPStatus.OK
     before = timezone.now()
     response = alice_client.post(reverse("quick_log"), _form_data(page.context["form"]))  # tap 2
-    episode = Episode.objects.get(owner=user)
+    episode = Episode.objects.filter(owner=user).latest("pk")
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == reverse("episode_detail", args=[episode.pk])
     assert before - dt.timedelta(seconds=5) <= episode.started_at <= timezone.now()
     assert (episode.body_region, episode.side, episode.intensity) == ("calf", "left", 5)
     assert episode.duration_seconds is None and not episode.ongoing
+
+
+@pytest.mark.parametrize("page", ["quick_log", "timer_start", "episode_create"])
+def test_a_first_log_presets_no_place_and_save_says_what_is_missing(alice_client, user, page):
+    """Two taps must not record a cramp in a place nobody chose: on a first log Where and
+    Side start empty, and Save names what is missing beside it, keeping the rest."""
+    form = alice_client.get(reverse(page)).context["form"]
+    assert form["body_region"].value() in (None, "") and form["side"].value() in (None, "")
+    html = alice_client.get(reverse(page)).content.decode()
+    assert '<option value="" selected>Choose where</option>' in html
+    assert "Chosen: <strong data-body-map-choice>nothing yet</strong>" in html
+    data = _form_data(form) | {"intensity": "7"}
+    response = alice_client.post(reverse(page), data)
+    assert response.status_code == HTTPStatus.OK
+    assert not Episode.objects.exists()
+    errors = response.context["form"].errors
+    assert errors["body_region"] == ["Choose where it cramps: tap the map, or pick a place here."]
+    # Right under the box, tied to it for a screen reader; what was typed is kept.
+    assert re.search(
+        r'<select name="body_region"[^>]*aria-describedby="id_body_region_error".*?</select>\s*'
+        r'<div id="id_body_region_error" class="invalid-feedback">\s*<span[^>]*><strong>'
+        r"Choose where it cramps",
+        response.content.decode(),
+        flags=re.S,
+    )
+    assert response.context["form"]["intensity"].value() == "7"
+
+
+def test_a_sided_place_needs_its_side_and_a_middle_one_does_not(alice_client, user):
+    response = alice_client.post(
+        reverse("quick_log"), {"body_region": "calf", "side": "", "intensity": 6, "started_ago": 0}
+    )
+    assert response.status_code == HTTPStatus.OK and not Episode.objects.exists()
+    assert response.context["form"].errors["side"] == ["Choose a side: left, right or both."]
+    assert "Chosen: <strong data-body-map-choice>Calf (choose a side)</strong>" in (
+        response.content.decode()
+    )
+    alice_client.post(
+        reverse("quick_log"), {"body_region": "neck", "side": "", "intensity": 6, "started_ago": 0}
+    )
+    assert Episode.objects.get(owner=user).side == "na"
 
 
 def test_quick_log_preselects_the_last_region_and_side(alice_client, user, make_episode):

@@ -120,11 +120,13 @@ def test_the_charts_and_the_reports_svg_share_one_palette(user, alice_client, ma
     # The body map is drawn in the palette too: the Patterns page's blue on its own grey.
     body = "".join(re.findall(r'<svg [^>]*class="body-map".*?</svg>', report, flags=re.S))
     assert body.count("<svg ") == 1
+    # ("none": the seat's line, drawn for shape only.)
     assert set(re.findall(r'fill="([^"]+)"', body)) == {
         palette.BODY,
         palette.BLUE,
         palette.EDGE,
         palette.TEXT,
+        "none",
     }
     assert set(re.findall(r'stroke="([^"]+)"', body)) == {palette.BODY_EDGE}
 

@@ -27,18 +27,16 @@ def get_profile(user: AbstractBaseUser) -> Profile:
     return profile
 
 
-# Night-time calf cramps are the commonest kind, so a first log starts there.
-FIRST_LOG_DEFAULTS = {"body_region": "calf", "side": "left"}
-
-
 def last_region_and_side(user: AbstractBaseUser) -> dict[str, str]:
-    """Region and side of the most recently logged episode, to preselect in the quick log."""
+    """Region and side of the most recently logged episode, to preselect in the quick log.
+    Nothing on a first log: a guessed place would be saved by two taps as a cramp that
+    may not have happened there."""
     return (
         Episode.objects.for_user(user)
         .order_by("-created_at", "-pk")
         .values("body_region", "side")
         .first()
-    ) or FIRST_LOG_DEFAULTS
+    ) or {}
 
 
 @transaction.atomic

@@ -131,5 +131,5 @@ def body_map_picker() -> SafeString:
 
 @register.simple_tag
 def body_map_counts(regions: list[dict]) -> SafeString:
-    """The body map shaded by how many cramps each place had (journal.body_map)."""
-    return body_map.counts_map(regions)
+    """The body map shaded by how many cramps each place had, each named (journal.body_map)."""
+    return body_map.counts_map(regions, names=True)

@@ -1,7 +1,8 @@
 // The body map on the episode forms (journal/body_map.py draws it). Each place on it
 // sets the "Where" and "Side" boxes beside it, and the map shows what they hold ("Both"
-// lights both sides). A tap sets exactly that place, so a wrong tap is put right by the
-// next one. Without a script the map is hidden (css/no-script.css) and the boxes do the work.
+// lights both sides), naming it in words under the map. A tap sets exactly that place,
+// so a wrong tap is put right by the next one. Without a script the map is hidden
+// (css/no-script.css) and the boxes do the work.
 
 document.querySelectorAll("[data-body-map]").forEach((box) => {
   const form = box.closest("form");
@@ -9,8 +10,12 @@ document.querySelectorAll("[data-body-map]").forEach((box) => {
   const side = form && form.querySelector('select[name="side"]');
   if (!region || !side) return;
   const spots = Array.from(box.querySelectorAll(".bm-spot"));
+  // The place in words ("Left calf"), from the server's one table of them.
+  const words = JSON.parse(document.getElementById("body-map-words").textContent);
+  const choice = box.querySelector("[data-body-map-choice]");
 
   const show = () => {
+    choice.textContent = words[`${region.value}-${side.value}`] ?? words["-"];
     spots.forEach((spot) => {
       const middle = spot.dataset.side === "na";
       const pressed =

@@ -292,6 +292,7 @@ def _episode_detail(v: Visit):
     account, one just logged (with its "what helps now" card and its note of concern)."""
     if not v.demo:
         v.go("/episodes/quick/")
+        v.page.get_by_role("button", name="Left calf", exact=True).click()
         v.page.fill("input[name=intensity]", "9")
         submit_and_wait(v.page, "button:has-text('Save')")
         v.page.wait_for_url(re.compile(r"/episodes/\d+/$"))
@@ -323,6 +324,8 @@ def _latest_episode(suffix: str):
 
 def _timer_running(v: Visit):
     v.go("/episodes/timer/")
+    if not v.demo:  # a first log has no place preset
+        v.page.get_by_role("button", name="Left calf", exact=True).click()
     v.submit()
     v.page.wait_for_url(re.compile(r"/episodes/\d+/timer/$"))
     v.page.wait_for_function("() => document.getElementById('elapsed').textContent !== ''")

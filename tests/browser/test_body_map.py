@@ -1,7 +1,11 @@
 """The body map in chromium: every place on it, tapped or chosen from the keyboard,
-saves its region and side; it fits a phone; the full and edit forms have it too. The
+saves its region and side and is named in words under the map; a first log presets no
+place and says so on Save; it fits a phone; the full and edit forms have it too. The
 ``new_page`` fixture fails a test on any console error, CSP violation or request to
 another host."""
+
+import os
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +27,10 @@ def _spot(page, spot):
     return page.get_by_role("button", name=spot.name, exact=True)
 
 
+def _words(page) -> str:
+    return page.inner_text("[data-body-map-choice]")
+
+
 def test_each_place_tapped_saves_its_region_and_side(new_page, live_server):
     page = new_page(touch=True)
     sign_up(page, live_server.url, "walker")
@@ -30,6 +38,9 @@ def test_each_place_tapped_saves_its_region_and_side(new_page, live_server):
         page.goto(live_server.url + QUICK)
         _spot(page, spot).tap()
         assert _spot(page, spot).get_attribute("aria-pressed") == "true"
+        # Its name is written on it, and the words under the map name the choice.
+        assert _spot(page, spot).locator("text").first.is_visible()
+        assert _words(page) == spot.name, spot.name
         # The boxes beside the map say the same, for a screen reader and without a script.
         assert page.input_value("#id_body_region") == spot.region.value
         assert page.input_value("#id_side") == spot.side.value
@@ -70,11 +81,14 @@ def test_the_map_shows_what_the_boxes_hold(new_page, live_server):
     page = new_page(touch=True)
     sign_up(page, live_server.url, "walker")
     page.goto(live_server.url + QUICK)
+    assert _words(page) == "nothing yet"
     page.get_by_role("button", name="Left calf", exact=True).tap()
     page.get_by_role("button", name="Right calf", exact=True).tap()
     assert page.input_value("#id_side") == "right"
+    assert _words(page) == "Right calf"
     assert page.get_by_role("button", name="Left calf").get_attribute("aria-pressed") == "false"
     page.select_option("#id_side", "both")
+    assert _words(page) == "Calf, both sides"
     for name in ("Left calf", "Right calf"):
         assert (
             page.get_by_role("button", name=name, exact=True).get_attribute("aria-pressed")
@@ -87,6 +101,27 @@ def test_the_map_shows_what_the_boxes_hold(new_page, live_server):
     assert page.get_by_role("button", name="Left calf").get_attribute("aria-pressed") == "true"
     assert page.get_by_role("button", name="Right calf").get_attribute("aria-pressed") == "true"
     assert page.get_by_role("button", name="Left hand").get_attribute("aria-pressed") == "false"
+    assert _words(page) == "Calf, both sides"  # written by the server, before any tap
+
+
+def test_a_first_save_with_no_place_says_so_and_keeps_the_rest(new_page, live_server):
+    """The first quick log presets no place: Save with none stays on the form, says what
+    is missing beside Where (the server's check; the form has no browser validation),
+    keeps the intensity typed, and saves once a place is tapped."""
+    page = new_page(touch=True)
+    sign_up(page, live_server.url, "walker")
+    page.goto(live_server.url + QUICK)
+    assert page.input_value("#id_body_region") == "" and page.input_value("#id_side") == ""
+    page.fill("input[name=intensity]", "8")
+    submit_and_wait(page)
+    assert page.url == live_server.url + QUICK and not Episode.objects.exists()
+    error = page.locator("#id_body_region_error")
+    assert error.is_visible() and "Choose where it cramps" in error.inner_text()
+    assert page.input_value("input[name=intensity]") == "8"
+    page.get_by_role("button", name="Right foot", exact=True).tap()
+    submit_and_wait(page)
+    assert _saved() == ("foot", "right")
+    assert Episode.objects.get().intensity == 8
 
 
 @pytest.mark.parametrize("width", [360, 390])
@@ -134,3 +169,32 @@ def test_without_a_script_the_boxes_do_the_work(new_page, live_server):
     page.select_option("#id_side", "na")
     submit_and_wait(page)
     assert _saved() == ("neck", "na")
+
+
+def _screenshot_dir(tmp_path: Path) -> Path:
+    """`make screenshots` sets SCREENSHOT_DIR to docs/screenshots for the README."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshot_of_the_map_on_a_phone(new_page, live_server, tmp_path, scheme):
+    """The README's picture of the map (body-map-390.png, and -dark): the quick log at
+    390 px with a place chosen, every name on the map on screen and inside it."""
+    page = new_page(width=390, height=844, touch=True)
+    page.emulate_media(reduced_motion="reduce", color_scheme=scheme)
+    sign_up(page, live_server.url, "walker")
+    page.goto(live_server.url + QUICK)
+    page.get_by_role("button", name="Left calf", exact=True).tap()
+    box = page.locator("[data-body-map]")
+    box.scroll_into_view_if_needed()
+    outer = box.bounding_box()
+    names = page.locator(".bm-spot text")
+    assert names.count() == len(body_map.SPOTS)
+    for i in range(names.count()):
+        name = names.nth(i).bounding_box()
+        assert name["x"] >= outer["x"] and name["x"] + name["width"] <= outer["x"] + outer["width"]
+    page.evaluate("document.activeElement.blur()")  # the picture without a focus ring
+    suffix = "-dark" if scheme == "dark" else ""
+    box.screenshot(path=str(_screenshot_dir(tmp_path) / f"body-map-390{suffix}.png"))

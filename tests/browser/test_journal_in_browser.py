@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_intensity_slider_shows_its_value(signed_up, live_server):
     page = signed_up
     page.goto(f"{live_server.url}/episodes/quick/")
+    page.get_by_role("button", name="Left calf", exact=True).click()
     page.fill("input[name=intensity]", "8")
     assert page.inner_text("output.intensity-value") == "8/10"
     page.click("button:has-text('Save')")

@@ -35,7 +35,11 @@ def test_1_sign_up_quick_log_in_two_taps_then_patterns(signed_up, live_server):
     assert Profile.objects.get(user__username="walker").time_zone == "Europe/Paris"
     page.click(".big-action")  # tap 1: "Log a cramp" on the home page
     page.wait_for_url(f"{live_server.url}/episodes/quick/")
-    page.click("main button:has-text('Save')")  # tap 2: the defaults are a calf cramp, 5/10
+    # A first log presets no place (so two taps never log one nobody chose): tap 2 is
+    # the place, named in words under the map; tap 3 saves (5/10 is preset).
+    page.get_by_role("button", name="Left calf", exact=True).click()
+    assert page.inner_text("[data-body-map-choice]") == "Left calf"
+    page.click("main button:has-text('Save')")
     page.wait_for_url(re.compile(r"/episodes/\d+/$"))
     assert "Cramp logged" in page.inner_text("main")
     episode = Episode.objects.get(owner__username="walker")
@@ -65,6 +69,8 @@ def test_2_the_cramp_is_happening_timer(signed_up, new_page, live_server, javasc
         page = new_page(javascript=False)
         sign_in(page, live_server.url, "walker")
     page.goto(f"{live_server.url}/episodes/timer/")
+    page.select_option("#id_body_region", "calf")  # a first log: no place preset
+    page.select_option("#id_side", "left")
     page.click("button:has-text('Start the timer')")
     page.wait_for_url(re.compile(r"/episodes/\d+/timer/$"))
     started = time.monotonic()
@@ -92,6 +98,7 @@ def test_3_numbness_raises_a_calm_flag_that_can_be_marked_discussed(signed_up, l
     page = signed_up
     page.goto(f"{live_server.url}/episodes/new/")
     page.select_option("#id_body_region", "hamstring")
+    page.select_option("#id_side", "left")
     page.check("input[name=symptoms][value=numbness]")
     page.click("main button[type=submit]:has-text('Save')")
     page.wait_for_url(re.compile(r"/episodes/\d+/$"))
@@ -127,6 +134,7 @@ def test_4_report_pdf_then_a_share_link_opened_revoked_and_dead(
     page = signed_up
     page.click(".big-action")
     page.wait_for_url(f"{live_server.url}/episodes/quick/")
+    page.get_by_role("button", name="Left calf", exact=True).click()
     page.fill("input[name=intensity]", "8")
     page.click("main button:has-text('Save')")
     page.wait_for_url(re.compile(r"/episodes/\d+/$"))
@@ -302,9 +310,9 @@ def test_6_keyboard_only_medication_check_in_and_full_episode(signed_up, live_se
     _tab_to(page, "and seconds")
     page.keyboard.type("20")
     _tab_to(page, "Body region")
-    _press(page, "ArrowDown")  # Calf (the default) → Quadriceps
+    _press(page, "ArrowDown", 3)  # nothing preset on a first log → Hamstring, Calf, Quadriceps
     _tab_to(page, "Side")
-    _press(page, "ArrowDown")  # Left (the default) → Right
+    _press(page, "ArrowDown", 2)  # nothing preset → Left, Right
     _tab_to(page, "How bad")
     _press(page, "ArrowRight", 2)  # 5 → 7
     _tab_to(page, "It woke me")
@@ -392,6 +400,7 @@ def test_7_every_main_page_fits_a_phone(new_page, live_server, tmp_path, account
         sign_up(page, live_server.url, "newcomer")
         page.click(".big-action")
         page.wait_for_url(f"{live_server.url}/episodes/quick/")
+        page.get_by_role("button", name="Left calf", exact=True).click()
         page.click("main button:has-text('Save')")  # one episode, for its own pages
         page.wait_for_url(re.compile(r"/episodes/\d+/$"))
     episode = Episode.objects.filter(owner__username__in=["demo", "newcomer"]).first()

@@ -83,6 +83,7 @@ def test_a_part_week_says_so_in_its_tooltip(signed_up, live_server):
     """(Journey 1 in test_journeys.py checks the chart over time holds a new episode.)"""
     page = signed_up
     page.goto(f"{live_server.url}/episodes/quick/")
+    page.get_by_role("button", name="Left calf", exact=True).click()
     page.click("button:has-text('Save')")
     page.wait_for_url(re.compile(r"/episodes/\d+/$"))
 

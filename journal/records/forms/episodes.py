@@ -4,10 +4,12 @@ import datetime as dt
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from journal import body_map
 from journal.fields import (
     FUTURE_TOLERANCE,
     FluidField,
@@ -28,6 +30,7 @@ from journal.models import (
     Medication,
     ReliefEffect,
     ReliefMeasure,
+    Side,
     Symptom,
     Trigger,
 )
@@ -39,8 +42,46 @@ def _check_not_in_future(started_at: dt.datetime) -> None:
         raise forms.ValidationError("The start can't be more than 5 minutes in the future.")
 
 
-# The body map, drawn above the region and side boxes it sets (journal.body_map).
-BODY_MAP = HTML('{% include "includes/body_map_picker.html" %}')
+class BodyMapPicker:
+    """The body map, drawn above the region and side boxes it sets (journal.body_map),
+    with the place those boxes hold in words: the server writes it, the script keeps it."""
+
+    def render(self, form: forms.BaseForm, context, **kwargs) -> str:
+        choice = body_map.choice_words(form["body_region"].value(), form["side"].value())
+        return render_to_string(
+            "includes/body_map_picker.html",
+            {"choice": choice, "choice_table": body_map.choice_table()},
+        )
+
+
+BODY_MAP = BodyMapPicker()
+SIDE_MISSING = "Choose a side: left, right or both."
+
+
+class WhereMixin:
+    """Where and Side start empty on a first log (services.last_region_and_side) and
+    Save says what is missing beside them; a place in the middle of the body needs no
+    side, so an empty one is 'Not applicable' there."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        region, side = self.fields["body_region"], self.fields["side"]
+        region.choices = [("", "Choose where"), *BodyRegion.choices]
+        side.choices = [("", "Choose a side"), *Side.choices]
+        region.error_messages["required"] = (
+            "Choose where it cramps: tap the map, or pick a place here."
+        )
+        side.required = False  # checked in clean(), which knows the region
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        region, side = cleaned.get("body_region"), cleaned.get("side")
+        if region and not side and "side" not in self.errors:
+            if region in body_map.SIDED_REGIONS:
+                self.add_error("side", SIDE_MISSING)
+            else:
+                cleaned["side"] = Side.NOT_APPLICABLE.value
+        return cleaned
 
 
 class ClientIdMixin:
@@ -62,7 +103,7 @@ class ClientIdMixin:
         return client_id
 
 
-class EpisodeForm(ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
+class EpisodeForm(WhereMixin, ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
     """The full episode form. The view sets ``instance.owner`` before binding."""
 
     duration_minutes = forms.IntegerField(
@@ -280,7 +321,9 @@ class BodyMapLayoutMixin:
         self.helper.layout = Layout(*names)
 
 
-class QuickLogForm(BodyMapLayoutMixin, ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
+class QuickLogForm(
+    WhereMixin, BodyMapLayoutMixin, ClientIdMixin, IntensityDefaultMixin, forms.ModelForm
+):
     """One screen, sensible defaults: a cramp logged in two taps."""
 
     started_ago = forms.TypedChoiceField(
@@ -307,7 +350,9 @@ class QuickLogForm(BodyMapLayoutMixin, ClientIdMixin, IntensityDefaultMixin, for
         return episode
 
 
-class TimerStartForm(BodyMapLayoutMixin, ClientIdMixin, IntensityDefaultMixin, forms.ModelForm):
+class TimerStartForm(
+    WhereMixin, BodyMapLayoutMixin, ClientIdMixin, IntensityDefaultMixin, forms.ModelForm
+):
     intensity = intensity_field()
 
     class Meta:
