@@ -5,10 +5,15 @@ import zoneinfo
 from http import HTTPStatus
 
 import pytest
+import time_machine
+from django.core.cache import cache
+from django.core.cache.backends.db import DatabaseCache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from journal.models import MAX_NOTE_LENGTH, Episode, Medication, Profile
+from journal.reports import pending_import
 from journal.reports.column_mapping import guess
 from journal.reports.episodes_csv import HEADER
 from journal.reports.episodes_import import MAX_ROWS
@@ -397,3 +402,19 @@ def test_the_spreadsheets_own_text_is_shown_as_text(user, alice_client):
     html = _columns(alice_client).content.decode()
     assert "<b>Where</b>" not in html and "&lt;b&gt;Where&lt;/b&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_file_given_up_on_is_gone_from_the_server_after_its_time(
+    user, other_user, alice_client, client_for
+):
+    _upload(alice_client, SPREADSHEET)
+    later = dt.datetime.now(tz=dt.UTC) + dt.timedelta(seconds=pending_import.KEEP_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        # Alice never came back; the next person to choose a spreadsheet clears it away.
+        _upload(client_for(other_user), SPREADSHEET)
+        if isinstance(cache, DatabaseCache):
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT cache_key FROM {cache._table}")
+                keys = [key for (key,) in cursor.fetchall()]
+            assert not [k for k in keys if f"import-pending:{user.pk}:" in k]
+            assert [k for k in keys if f"import-pending:{other_user.pk}:" in k]

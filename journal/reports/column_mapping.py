@@ -388,9 +388,7 @@ def translate(
     cells: Sequence[str], headers: Sequence[str], mapping: Mapping, zone: ZoneInfo
 ) -> tuple[dict[str, str], list[str]]:
     """One spreadsheet row as the cells of an export row, or every problem found in it."""
-    problems: list[str] = problems_with(mapping)
-    if problems:
-        return {}, problems
+    problems: list[str] = []
 
     def cell(target: str) -> str | None:
         index = mapping.columns.get(target)
@@ -442,8 +440,9 @@ def translate(
     if Target.MINUTES in mapping.columns:
         seconds = read(Target.MINUTES, duration_seconds, 60)
     note = read(Target.NOTES, notes) or ""
-    if problems:
-        return {}, problems
+    if problems or None in (moment, region, side_value, pain):
+        # A field no column feeds: what the matching is missing (rare, so asked last).
+        return {}, problems or problems_with(mapping)
     return {
         "id": str(row_id(moment, region, side_value)),
         "started_at": moment.isoformat(),
