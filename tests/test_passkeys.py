@@ -193,8 +193,11 @@ def test_confirming_with_a_passkey_opens_a_download(user, alice_client, phone):
         response = alice_client.post(
             reverse("confirm_passkey"), {"credential": phone.sign_in(options)}
         )
-        assert response.url == reverse("export_episodes_csv")
-        download = alice_client.get(response.url)
+        # Back on Your data, which starts the download asked for (issue 30).
+        assert response.url == reverse("export")
+        page = alice_client.get(response.url).content.decode()
+        assert f'action="{reverse("export_episodes_csv")}"' in page
+        download = alice_client.get(reverse("export_episodes_csv"))
     assert download["Content-Disposition"].startswith("attachment")
     assert AuditEvent.objects.filter(
         user_id=user.pk, kind=AuditKind.CONFIRMED, detail="passkey"
