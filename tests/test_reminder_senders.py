@@ -1,6 +1,8 @@
 """Several senders at once send each reminder exactly once: real processes (as two
 machines would run `send_reminders`), on a scratch database of this run's kind (a SQLite
-file, or PostgreSQL on the PostgreSQL run), to one real SMTP server."""
+file, or PostgreSQL on the PostgreSQL run), to one real SMTP server. And the links'
+address: a production sender without DJANGO_SITE_URL refuses to start, and the one
+`make reminders` starts links to where `make run` serves."""
 
 from __future__ import annotations
 

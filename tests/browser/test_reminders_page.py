@@ -41,6 +41,11 @@ def test_a_person_confirms_their_address_turns_a_reminder_on_and_stops_it(
     assert "Reminders saved." in page.content()
     assert page.input_value("#id_check_in_at") == "07:15"
     assert page.is_checked("#id_check_in_on")
+    # Under the time, in the person's zone: tomorrow once 07:15 has gone today.
+    now = dt.datetime.now(PARIS)
+    day = "today" if now.time() < dt.time(7, 15) else "tomorrow"
+    said = page.locator("#id_check_in_at").locator("xpath=..").inner_text()
+    assert f"The next reminder comes {day} at 07:15." in said
 
     reminder = Reminder.objects.get(owner__username="walker", kind=ReminderKind.CHECK_IN)
     due = reminder.next_due_at.astimezone(PARIS)
