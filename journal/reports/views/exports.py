@@ -107,7 +107,9 @@ IMPORT_LIMIT, IMPORT_WINDOW_SECONDS = 10, 3600
 IMPORT_LEASE_SECONDS = 300
 
 
-def _run_import(request: HttpRequest, data: bytes, mapping=None):
+def _run_import(
+    request: HttpRequest, data: bytes, mapping: column_mapping.Mapping | None = None
+) -> episodes_import.Result | HttpResponse:
     """The import under its limits: a Result, or the page saying why not now."""
     if not ratelimit.allow(f"import:{request.user.pk}", IMPORT_LIMIT, IMPORT_WINDOW_SECONDS):
         return ratelimit.refused(
