@@ -52,11 +52,12 @@ demo: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py seed_demo --username demo --password demo-pass-123
 
-# The phone screenshots in the README (docs/screenshots), from the mobile journey test
-# and the share-link test.
+# The phone screenshots in the README (docs/screenshots), from the mobile journey test,
+# the share-link test and the body map's.
 screenshots: $(VENV)/.installed-dev
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_journeys.py -k "test_7 and demo"
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_share_in_browser.py
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_body_map.py -k screenshot
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .

@@ -53,7 +53,9 @@ def test_a_first_log_presets_no_place_and_save_says_what_is_missing(alice_client
     assert response.status_code == HTTPStatus.OK
     assert not Episode.objects.exists()
     errors = response.context["form"].errors
-    assert errors["body_region"] == ["Choose where it cramps: tap the map, or pick a place here."]
+    assert errors["body_region"] == [
+        "Choose where it cramps: tap the map, or pick a place in the list under Where."
+    ]
     # Right under the box, tied to it for a screen reader; what was typed is kept.
     assert re.search(
         r'<select name="body_region"[^>]*aria-describedby="id_body_region_error".*?</select>\s*'
@@ -62,6 +64,8 @@ def test_a_first_log_presets_no_place_and_save_says_what_is_missing(alice_client
         response.content.decode(),
         flags=re.S,
     )
+    # And above the map, on screen after the top Save.
+    assert "data-body-map-missing>Choose where it cramps" in response.content.decode()
     assert response.context["form"]["intensity"].value() == "7"
 
 

@@ -26,6 +26,8 @@ document.querySelectorAll("[data-body-map]").forEach((box) => {
   };
 
   const choose = (spot) => {
+    const missing = box.querySelector("[data-body-map-missing]");
+    if (missing) missing.hidden = true; // the message beside the box stays until Save
     region.value = spot.dataset.region;
     side.value = spot.dataset.side;
     [region, side].forEach((box) => box.dispatchEvent(new Event("change", { bubbles: true })));

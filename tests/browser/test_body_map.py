@@ -108,7 +108,7 @@ def test_a_first_save_with_no_place_says_so_and_keeps_the_rest(new_page, live_se
     """The first quick log presets no place: Save with none stays on the form, says what
     is missing beside Where (the server's check; the form has no browser validation),
     keeps the intensity typed, and saves once a place is tapped."""
-    page = new_page(touch=True)
+    page = new_page(width=390, height=844, touch=True)
     sign_up(page, live_server.url, "walker")
     page.goto(live_server.url + QUICK)
     assert page.input_value("#id_body_region") == "" and page.input_value("#id_side") == ""
@@ -117,8 +117,13 @@ def test_a_first_save_with_no_place_says_so_and_keeps_the_rest(new_page, live_se
     assert page.url == live_server.url + QUICK and not Episode.objects.exists()
     error = page.locator("#id_body_region_error")
     assert error.is_visible() and "Choose where it cramps" in error.inner_text()
+    # Said above the map too, on screen as the page opens again (the box's is below).
+    above = page.locator("[data-body-map-missing]")
+    assert "Choose where it cramps" in above.inner_text()
+    assert 0 <= above.bounding_box()["y"] <= 844 - above.bounding_box()["height"]
     assert page.input_value("input[name=intensity]") == "8"
     page.get_by_role("button", name="Right foot", exact=True).tap()
+    assert not above.is_visible()
     submit_and_wait(page)
     assert _saved() == ("foot", "right")
     assert Episode.objects.get().intensity == 8

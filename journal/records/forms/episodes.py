@@ -48,9 +48,12 @@ class BodyMapPicker:
 
     def render(self, form: forms.BaseForm, context, **kwargs) -> str:
         choice = body_map.choice_words(form["body_region"].value(), form["side"].value())
+        # What Save found missing, said above the map too: after the top Save the boxes'
+        # own messages are below the fold on a phone.
+        missing = [*form["body_region"].errors, *form["side"].errors][:1]
         return render_to_string(
             "includes/body_map_picker.html",
-            {"choice": choice, "choice_table": body_map.choice_table()},
+            {"choice": choice, "choice_table": body_map.choice_table(), "missing": missing},
         )
 
 
@@ -69,7 +72,7 @@ class WhereMixin:
         region.choices = [("", "Choose where"), *BodyRegion.choices]
         side.choices = [("", "Choose a side"), *Side.choices]
         region.error_messages["required"] = (
-            "Choose where it cramps: tap the map, or pick a place here."
+            "Choose where it cramps: tap the map, or pick a place in the list under Where."
         )
         side.required = False  # checked in clean(), which knows the region
 
