@@ -204,3 +204,13 @@ def test_the_reminder_senders_pass_erases_copies_past_their_window(user, make_ep
     assert UndoableDeletion.objects.count() == 1  # still in its window
     sender.tidy(timezone.now() + dt.timedelta(seconds=undo.UNDO_SECONDS + 1))
     assert not UndoableDeletion.objects.exists()
+
+
+def test_undo_is_offered_on_the_list_the_delete_led_to_and_not_on_other_forms(
+    alice_client, user, make_medication
+):
+    """Elsewhere an Undo button would stand first among a form's own buttons."""
+    medication = make_medication(user)
+    alice_client.post(reverse("medication_delete", args=[medication.pk]), CONFIRMED)
+    assert "/undo/" not in alice_client.get(reverse("checkin_today")).content.decode()
+    assert "/undo/" in alice_client.get(reverse("medication_list")).content.decode()

@@ -13,7 +13,7 @@ next page its owner opens, or the reminder sender's pass (each minute), whicheve
 comes first (docs/features.md, "Deleting and Undo").
 
 The session holds which copy the person may undo (its id and the deadline, never the
-rows), so the offer follows them to the next page they open.
+rows), so the list the delete led to offers it, also when opened again.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ OFFER_SESSION_KEY = "cj_undo"
 TAKEN = Episode.medications_taken.through
 
 # What the offer asks, per kind, under the message naming what went (no health text
-# here: the offer waits in the session until the person's next page).
+# here: the offer waits in the session until the person's next page after its window).
 DELETED = {
     DeletedKind.EPISODE: "Deleted that episode by mistake?",
     DeletedKind.CHECKIN: "Deleted that check-in by mistake?",

@@ -1,5 +1,5 @@
 """Deleting asks first, then offers Undo (journal.records.undo): the confirm page, the
-Undo button on the next pages, and Undo itself."""
+Undo button on the list the delete led to, and Undo itself."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def ask(request: HttpRequest, what: str, description: str, cancel_url: str) -> H
 
 def deleted(request: HttpRequest, copy: UndoableDeletion, message: str = "") -> HttpResponse:
     """After a delete: its list, with the message naming what went, and Undo offered
-    there (and on the next pages, while its window is open)."""
+    there while its window is open."""
     if message:
         messages.success(request, message)
     undo.offer(request.session, copy)
