@@ -2,6 +2,7 @@
 episode just saved and the "Cramps explained" page."""
 
 import datetime as dt
+import re
 from http import HTTPStatus
 
 import pytest
@@ -42,6 +43,57 @@ def test_patterns_shows_flags_first_most_urgent_first(user, alice_client, make_e
     assert html.index("data-flags") < html.index('id="headline-title"')
     assert URGENT in html and NOT_A_DIAGNOSIS in html
     assert "Worth discussing with a clinician" in html
+
+
+def _two_flags(make_episode, user) -> None:
+    """Swelling on one day (the heavier flag, on one episode) and three cramps in a
+    week (frequent)."""
+    for days_ago in (1, 2, 3):
+        make_episode(user, started_at=timezone.now() - dt.timedelta(days=days_ago))
+    episode = make_episode(user, started_at=timezone.now() - dt.timedelta(days=10))
+    EpisodeSymptom.objects.create(episode=episode, symptom="swelling")
+
+
+def _shown_and_folded(html: str) -> tuple[list[str], list[str]]:
+    """The flags' kinds before the fold and after it, in page order."""
+    before, _, after = html.partition("data-flags-more")
+    return re.findall(r'data-flag="(\w+)"', before), re.findall(r'data-flag="(\w+)"', after)
+
+
+ONE_EPISODE = "This rests on one episode."
+
+
+@pytest.mark.parametrize("page", ["patterns", "flags"])
+def test_the_heaviest_flag_shows_and_the_rest_fold_under_it(user, alice_client, make_episode, page):
+    _two_flags(make_episode, user)
+    html = alice_client.get(reverse(page)).content.decode()
+    assert _shown_and_folded(html) == (["warning_symptoms"], ["frequent"])
+    # A <details> fold: it opens with a tap, with or without JavaScript.
+    assert re.search(
+        r'<details class="flags-more[^"]*" data-flags-more>\s*'
+        r"<summary[^>]*>1 more thing worth discussing</summary>",
+        html,
+    )
+    # The one-episode flag says so; the three-episode one does not.
+    assert html.count(ONE_EPISODE) == 1
+    assert html.index(ONE_EPISODE) < html.index("data-flags-more")
+
+
+@pytest.mark.parametrize("page", ["patterns", "flags"])
+def test_a_single_flag_has_nothing_to_fold(user, alice_client, make_episode, page):
+    for days_ago in (1, 2, 3):
+        make_episode(user, started_at=timezone.now() - dt.timedelta(days=days_ago))
+    html = alice_client.get(reverse(page)).content.decode()
+    assert _shown_and_folded(html) == (["frequent"], [])
+    assert '<details class="flags-more' not in html and ONE_EPISODE not in html
+
+
+def test_the_report_lists_every_flag_in_the_same_order_unfolded(user, alice_client, make_episode):
+    _two_flags(make_episode, user)
+    html = alice_client.post(reverse("report"), {"range": "30d"}).content.decode()
+    assert re.findall(r'data-flag="(\w+)"', html) == ["warning_symptoms", "frequent"]
+    assert "data-flags-more" not in html
+    assert html.count(ONE_EPISODE) == 1
 
 
 def test_the_clinician_page_gives_reason_rule_source_and_episodes(user, alice_client, make_episode):

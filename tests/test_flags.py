@@ -378,7 +378,8 @@ def test_medication_flags_only_the_episodes_while_it_was_taken(user, cramp, make
 # Flags together --------------------------------------------------------------------------
 
 
-def test_all_eight_rules_most_urgent_first(user, cramp, prevention, make_medication):
+def test_all_eight_rules_heaviest_first(user, cramp, prevention, make_medication):
+    # The order of flags.WEIGHTS: broken sleep now comes before persisting.
     worst = cramp(0, "weakness", hour=3, broke_sleep=True, intensity=9, duration_seconds=700)
     woke = cramp(2, hour=3, broke_sleep=True)
     rest = [cramp(days) for days in (4, 6, 8, 12)]
@@ -391,8 +392,8 @@ def test_all_eight_rules_most_urgent_first(user, cramp, prevention, make_medicat
         FlagKind.LONG_LASTING: [worst],
         FlagKind.FREQUENT: [worst, woke, *rest[:2]],  # the 7 days up to today
         FlagKind.RISING: everything,
-        FlagKind.PERSISTING: everything,
         FlagKind.BROKEN_SLEEP: [worst, woke],
+        FlagKind.PERSISTING: everything,
         FlagKind.MEDICATION: everything,
     }
     raised = flags.evaluate(journal(user))
@@ -406,6 +407,58 @@ def test_a_fresh_account_has_no_flags(user):
     assert flags.evaluate(journal(user)) == []
     now = flags.current(user, END, UTC, None)
     assert (now.active, now.discussed, now.history) == ([], [], [])
+
+
+def test_every_kind_has_a_weight():
+    assert set(flags.WEIGHTS) == set(FlagKind)
+
+
+def test_more_episodes_weigh_more_between_kinds_of_one_weight(user, cramp):
+    # Warning symptoms and severe pain weigh the same: the one with more episodes leads,
+    # so one 8/10 cramp comes after swelling on three days.
+    for days in (3, 5, 7):
+        cramp(days, "swelling")
+    cramp(1, intensity=8)
+    assert [f.kind for f in flags.evaluate(journal(user))][:2] == [
+        FlagKind.WARNING_SYMPTOMS,
+        FlagKind.SEVERE_PAIN,
+    ]
+    cramp(2, intensity=9)
+    cramp(4, intensity=8)
+    cramp(6, intensity=10)
+    # Now 4 severe against 3: severe pain leads.
+    assert [f.kind for f in flags.evaluate(journal(user))][:2] == [
+        FlagKind.SEVERE_PAIN,
+        FlagKind.WARNING_SYMPTOMS,
+    ]
+
+
+def test_a_heavier_kind_leads_whatever_the_count(user, cramp):
+    # One long cramp (weight 2) before six frequent ones (weight 3).
+    cramp(1, duration_seconds=900)
+    for days in (2, 3, 4, 5, 6):
+        cramp(days)
+    raised = [f.kind for f in flags.evaluate(journal(user))]
+    assert raised[:2] == [FlagKind.LONG_LASTING, FlagKind.FREQUENT]
+
+
+def test_a_flag_on_one_episode_says_so(user, cramp):
+    cramp(3, intensity=8)
+    (flag,) = flags.evaluate(journal(user))
+    assert flag.on_one_episode == "This rests on one episode." == flags.ONE_EPISODE
+    cramp(2, intensity=8)
+    (flag,) = flags.evaluate(journal(user))
+    assert flag.on_one_episode == ""
+
+
+def test_folding_keeps_the_heaviest_out_and_counts_the_rest():
+    assert flags.fold([]) is None
+    alone = flags.fold(["a"])
+    assert (alone.first, alone.rest) == ("a", [])
+    folded = flags.fold(["a", "b", "c"])
+    assert (folded.first, folded.rest) == ("a", ["b", "c"])
+    assert folded.more == "2 more things worth discussing"
+    assert flags.fold(["a", "b"]).more == "1 more thing worth discussing"
 
 
 # Settings, local days and ownership -------------------------------------------------------

@@ -6,12 +6,15 @@ queries written from the rule's words, not from journal.patterns.flags' code.
 
 import datetime as dt
 import io
+import re
 import zoneinfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Q
+from django.urls import reverse
 
 from journal.models import CheckIn, Episode, Medication
 from journal.patterns import flags, stats
@@ -110,3 +113,22 @@ def test_demo_flags_match_the_rules(demo):
 def test_a_fresh_account_sees_no_flags(user):
     period = flags.current_period(UNTIL, LONDON)
     assert flags.evaluate(flags.load(user, period, stats.first_day(user))) == []
+
+
+def test_the_demo_shows_its_heaviest_flag_first_and_folds_the_rest(demo, client_for):
+    """The demo raises most of the rules; the clinician page opens on the heaviest (by
+    flags.WEIGHTS) and folds the others under one line, in the same order."""
+    period = flags.current_period(UNTIL, LONDON)
+    raised = flags.evaluate(flags.load(demo, period, stats.first_day(demo)))
+    heaviest = min(raised, key=lambda f: (flags.WEIGHTS[f.kind], -len(f.episode_ids)))
+    assert raised[0] == heaviest
+    weights = [flags.WEIGHTS[f.kind] for f in raised]
+    assert weights == sorted(weights)
+
+    noon = dt.datetime.combine(UNTIL, dt.time(12), tzinfo=LONDON)
+    with time_machine.travel(noon, tick=False):
+        html = client_for(demo).get(reverse("flags")).content.decode()
+    before, _, after = html.partition("data-flags-more")
+    assert re.findall(r'<article [^>]*data-flag="(\w+)"', before) == [raised[0].kind]
+    assert re.findall(r'<article [^>]*data-flag="(\w+)"', after) == [f.kind for f in raised[1:]]
+    assert f"{len(raised) - 1} more things worth discussing</summary>" in after

@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
@@ -59,7 +59,8 @@ def _count(name: str) -> int:
 
 
 class Level(IntEnum):
-    # Lower is more urgent, so flags sort by level.
+    # Lower is more urgent. Flags are shown in the order of WEIGHTS, which keeps every
+    # "soon" flag before every "next visit" one.
     SOON = 1
     NEXT_VISIT = 2
 
@@ -98,6 +99,17 @@ class Flag:
     @property
     def newest_episode_id(self) -> int:
         return max(self.episode_ids)
+
+    @property
+    def on_one_episode(self) -> str:
+        """ONE_EPISODE when a single episode raised the flag, so a person weighs one bad
+        night as one bad night; otherwise nothing."""
+        return ONE_EPISODE if len(self.episode_ids) == 1 else ""
+
+
+# Said beside a flag that one episode raised: on the Patterns page, the clinician page
+# and the report.
+ONE_EPISODE = "This rests on one episode."
 
 
 # The journal as the rules read it ------------------------------------------------------
@@ -538,10 +550,65 @@ RULES: tuple[Callable[[Journal], Flag | None], ...] = (
 )
 
 
+# The order flags are shown in, heaviest first: the one home of that order, read by the
+# Patterns page, the clinician page and the report alike. Why this order:
+# 1. Warning symptoms and severe or uncontrollable pain: the signs both documents name
+#    as reasons to get advice, which can point to a problem behind the cramps.
+# 2. Long-lasting: a cramp over 10 minutes needs prompt advice (NHS), but is one
+#    cramp's length, not a sign of something else.
+# 3. Frequent, then 4. rising (its early signal, so lighter): how often, the commonest
+#    reason cramps are taken to a clinician, for the next visit.
+# 5. Broken sleep: what the cramps cost, from the same episodes as the rules above.
+# 6. Persisting despite prevention: true only alongside frequent-enough cramps, and
+#    mostly says self-care has been tried.
+# 7. Medication: a question for the prescriber, raised by any episode at all while a
+#    diuretic or statin is taken.
+# A lower number is heavier; kinds may share a number, and then (and only then) the
+# flag with more episodes behind it is heavier, then the order of RULES.
+WEIGHTS: dict[FlagKind, int] = {
+    FlagKind.WARNING_SYMPTOMS: 1,
+    FlagKind.SEVERE_PAIN: 1,
+    FlagKind.LONG_LASTING: 2,
+    FlagKind.FREQUENT: 3,
+    FlagKind.RISING: 4,
+    FlagKind.BROKEN_SLEEP: 5,
+    FlagKind.PERSISTING: 6,
+    FlagKind.MEDICATION: 7,
+}
+
+
+def _weight(flag: Flag) -> tuple[int, int]:
+    return WEIGHTS[flag.kind], -len(flag.episode_ids)
+
+
 def evaluate(journal: Journal) -> list[Flag]:
-    """Every flag the journal raises, most urgent first (the order of RULES within a level)."""
+    """Every flag the journal raises, heaviest first (WEIGHTS; sorted() keeps the order
+    of RULES in a tie)."""
     flags = [flag for rule in RULES if (flag := rule(journal))]
-    return sorted(flags, key=lambda f: f.level)
+    return sorted(flags, key=_weight)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Folded(Generic[T]):
+    """Flags for a phone's page: the heaviest shown, the rest folded under it."""
+
+    first: T
+    rest: list[T]
+
+    @property
+    def more(self) -> str:
+        """The fold's label: "2 more things worth discussing"."""
+        n = len(self.rest)
+        return f"{n} more thing{'s' if n != 1 else ''} worth discussing"
+
+
+def fold(shown: list[T]) -> Folded[T] | None:
+    """The flags (or (flag, episodes) pairs), heaviest first, folded after the first;
+    None when there are none. The report lists every flag unfolded: it is read whole."""
+    return Folded(shown[0], shown[1:]) if shown else None
 
 
 # Review marks -----------------------------------------------------------------------------

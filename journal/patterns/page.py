@@ -181,6 +181,7 @@ def build(
     evidence = insights.evidence(current, triggers, days, medicines, unit)
     return {
         "flags": reviewed.active,
+        "flags_folded": flags.fold(reviewed.active),
         "tips": guidance.prevention_tips(evidence),
         "period": period,
         "previous": period.previous(),

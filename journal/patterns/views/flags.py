@@ -24,12 +24,14 @@ def flags_page(request: HttpRequest) -> HttpResponse:
     ids = {pk for flag in shown for pk in flag.episode_ids}
     episodes = Episode.objects.for_user(request.user).filter(pk__in=ids).order_by("started_at")
     by_pk = {episode.pk: episode for episode in episodes}
+    # .get: an episode deleted between the two queries is simply left out.
+    active = [
+        (flag, [by_pk[pk] for pk in flag.episode_ids if pk in by_pk]) for flag in reviewed.active
+    ]
     context = {
-        # .get: an episode deleted between the two queries is simply left out.
-        "active": [
-            (flag, [by_pk[pk] for pk in flag.episode_ids if pk in by_pk])
-            for flag in reviewed.active
-        ],
+        "active": active,
+        # The heaviest flag open, the others folded under it: a phone's page stays short.
+        "folded": flags.fold(active),
         "discussed": reviewed.discussed,
         "history": reviewed.history,
         "reasons": guidance.SEEK_ADVICE,
