@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from journal.accounts import audit, confirm
 from journal.middleware import SessionTimeoutMiddleware
 from journal.models import AuditKind, ShareLink
-from journal.reports import sharing
+from journal.reports import pending_import, sharing
 
 
 @receiver(user_logged_in)
@@ -28,6 +28,9 @@ def on_login(sender, request: HttpRequest, user, **kwargs) -> None:
 def on_logout(sender, request: HttpRequest, user, **kwargs) -> None:
     if user is not None:
         audit.record(AuditKind.LOGOUT, user.pk, request)
+        # A spreadsheet waiting for its columns to be matched goes with the session,
+        # not 30 minutes later (logout flushes the session after this signal).
+        pending_import.drop(request.session, user.pk)
 
 
 def _user_id(username: str | None) -> int | None:

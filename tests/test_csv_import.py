@@ -418,3 +418,11 @@ def test_a_file_given_up_on_is_gone_from_the_server_after_its_time(
                 keys = [key for (key,) in cursor.fetchall()]
             assert not [k for k in keys if f"import-pending:{user.pk}:" in k]
             assert [k for k in keys if f"import-pending:{other_user.pk}:" in k]
+
+
+def test_signing_out_drops_the_file_waiting(user, alice_client):
+    _upload(alice_client, SPREADSHEET)
+    token = alice_client.session["cj_pending_import"]
+    assert cache.get(pending_import._key(user.pk, token)) is not None
+    alice_client.post(reverse("logout"))
+    assert cache.get(pending_import._key(user.pk, token)) is None
