@@ -390,6 +390,9 @@ def test_with_a_mail_server_the_notice_and_a_working_reset_link_arrive_by_smtp(u
     notice, reset = smtp_server.raw
     assert "To: alice@example.com" in notice and "To: alice@example.com" in reset
     assert "It already belongs to your account alice" in " ".join(notice.split())
+    # Both are automatic, like every email the app sends: no out-of-office reply.
+    assert "Auto-Submitted: auto-generated" in notice
+    assert "Auto-Submitted: auto-generated" in reset
     link = re.search(r"http://testserver(/accounts/reset/\S+)", reset).group(1)
     client = Client()
     new = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}

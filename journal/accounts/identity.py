@@ -18,7 +18,6 @@ import smtplib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -26,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from journal.accounts import ratelimit
+from journal.mail import send_automatic
 
 logger = logging.getLogger("crampjournal.accounts.identity")
 
@@ -92,6 +92,6 @@ def tell_owner_of_signup_attempt(request: HttpRequest, owner: AbstractBaseUser) 
     subject = render_to_string("emails/address_in_use_subject.txt", context).strip()
     body = render_to_string("emails/address_in_use.txt", context)
     try:
-        send_mail(subject, body, None, [owner.email])
+        send_automatic(subject, body, [owner.email])
     except (smtplib.SMTPException, OSError) as error:
         logger.warning("Sign-up notice not sent: %s", type(error).__name__)

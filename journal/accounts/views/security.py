@@ -16,7 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from journal.accounts import audit, confirm, devices, identity, kept, ratelimit, two_factor
-from journal.accounts.forms import CodeForm, SetupCodeForm, SignInForm, TwoFactorOffForm
+from journal.accounts.forms import (
+    CodeForm,
+    PasswordResetForm,
+    SetupCodeForm,
+    SignInForm,
+    TwoFactorOffForm,
+)
 from journal.accounts.sessions import end_all_sessions
 from journal.models import AuditKind
 
@@ -104,6 +110,8 @@ RESET_EMAILS_PER_ADDRESS = 3
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+
     @method_decorator(login_not_required)  # as Django's own dispatch is
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not settings.EMAIL_ENABLED:
