@@ -47,6 +47,11 @@ def test_the_box_is_on_the_sign_in_page_and_off_by_default(db):
     assert "Keep me signed in on this device" in page
     assert 'name="keep"' in page
     assert not re.search(r'<input[^>]*name="keep"[^>]*checked', page)
+    # The choice explained in one line, its days read from the setting.
+    assert (
+        f"Only on your own phone or computer: stay signed in for "
+        f"{settings.SESSION_DEVICE_DAYS} days; not on a shared one." in page
+    )
 
 
 def test_a_kept_session_opens_the_quick_log_nine_hours_and_twenty_days_later(user, make_episode):

@@ -59,10 +59,10 @@ def _keep_field() -> forms.BooleanField:
     return forms.BooleanField(
         required=False,
         label="Keep me signed in on this device",
+        # One line a person reads before ticking: the choice, and who it is for.
         help_text=(
-            f"Only on your own phone or computer. You stay signed in for "
-            f"{settings.SESSION_DEVICE_DAYS} days from your last visit; downloads, "
-            "sharing and account changes still ask for your password."
+            f"Only on your own phone or computer: stay signed in for "
+            f"{settings.SESSION_DEVICE_DAYS} days; not on a shared one."
         ),
     )
 
