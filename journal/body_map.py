@@ -51,15 +51,17 @@ SHORT_NAMES = {
     BodyRegion.ABDOMEN: "abdomen",
     BodyRegion.CHEST_WALL: "chest wall",
 }
-# The same names as written on the drawing, broken where a place is too narrow for them.
+# The same names as written on the drawing, on two lines where a place is too narrow
+# (the words stay whole, so the name a voice user reads is the button's own, WCAG 2.5.3).
 MAP_LINES = {
-    BodyRegion.QUADRICEPS: ("quadri-", "ceps"),
-    BodyRegion.HAMSTRING: ("ham-", "string"),
     BodyRegion.UPPER_ARM: ("upper", "arm"),
     BodyRegion.UPPER_BACK: ("upper", "back"),
     BodyRegion.LOWER_BACK: ("lower", "back"),
     BodyRegion.CHEST_WALL: ("chest", "wall"),
 }
+# Too long for one thigh: written once between the two, over both (it names them both;
+# each figure says which side is which).
+BETWEEN_THE_LEGS = (BodyRegion.QUADRICEPS, BodyRegion.HAMSTRING)
 
 Point = tuple[float, float]
 Shape = tuple[Point, ...]
@@ -110,14 +112,20 @@ class Spot:
         return f'<path d="{d}" {attrs}/>'
 
     def label(self, attrs: str, dy: float = 0) -> str:
-        """The region's name on the muscle, a line or two, centred on ``at``."""
+        """The region's name on the muscle, a line or two, centred on ``at`` (between
+        the legs for BETWEEN_THE_LEGS, naming both sides at once)."""
         lines = MAP_LINES.get(self.region, (SHORT_NAMES[self.region],))
-        x = self.at[0] + self.offset
+        x = (CENTRE if self.region in BETWEEN_THE_LEGS else self.at[0]) + self.offset
         top = self.at[1] + dy + NAME_SIZE * 0.35 - NAME_LEADING * (len(lines) - 1) / 2
         if len(lines) == 1:
             return f'<text x="{x:g}" y="{top:g}" {attrs}>{lines[0]}</text>'
+        # A space ends each line but the last, so the text reads as the words it is
+        # (moved by half a space, so the word is still centred).
+        half_space = NAME_SIZE * 0.16
         spans = "".join(
-            f'<tspan x="{x:g}" y="{top + i * NAME_LEADING:g}">{line}</tspan>'
+            f'<tspan x="{x + half_space:g}" y="{top + i * NAME_LEADING:g}">{line} </tspan>'
+            if i < len(lines) - 1
+            else f'<tspan x="{x:g}" y="{top + i * NAME_LEADING:g}">{line}</tspan>'
             for i, line in enumerate(lines)
         )
         return f"<text {attrs}>{spans}</text>"
@@ -431,10 +439,28 @@ def _svg(attrs: str, inner: list[str]) -> SafeString:
 
 
 def _name(spot: Spot, dy: float = 0) -> str:
-    """The spot's name (the page rings it in its own colour, static/css/app.css)."""
+    """The spot's name (the page rings it in its own colour, static/css/app.css); none
+    for a thigh, whose name _between_the_legs writes."""
+    if spot.region in BETWEEN_THE_LEGS:
+        return ""
     return spot.label(
         f'class="bm-name" fill="{LABEL_FILL}" font-size="{NAME_SIZE}" text-anchor="middle"', dy
     )
+
+
+def _between_the_legs(dy: float = 0) -> list[str]:
+    """The thighs' names, one for both sides, over the drawing (taps go through it to the
+    thigh beneath, static/css/app.css)."""
+    firsts = {(spot.region, spot.back): spot for spot in reversed(SPOTS)}
+    return [
+        spot.label(
+            f'class="bm-name bm-between" fill="{LABEL_FILL}" font-size="{NAME_SIZE}" '
+            'text-anchor="middle" aria-hidden="true"',
+            dy,
+        )
+        for (region, _), spot in firsts.items()
+        if region in BETWEEN_THE_LEGS
+    ]
 
 
 def picker() -> SafeString:
@@ -455,7 +481,7 @@ def picker() -> SafeString:
     return _svg(
         'class="body-map body-map-picker" role="group" '
         'aria-label="Body map: choose where it cramps"',
-        _figures() + spots,
+        _figures() + spots + _between_the_legs(),
     )
 
 
@@ -520,6 +546,8 @@ def counts_map(regions: list[dict], names: bool = False) -> SafeString:
                 f'font-weight="bold" text-anchor="middle" fill="{LABEL_FILL}">{n}</text>',
             ]
         inner.append("</g>")
+    if names:
+        inner += _between_the_legs(-8)
     return _svg(f'class="body-map" role="img" aria-label="{escape(TITLE)}"', inner)
 
 
