@@ -10,7 +10,9 @@ It builds a scratch SQLite database (or uses DATABASE_URL, which must name an EM
 scratch database, as for bench/patterns.py) and measures, through the test client:
 
 - year: a year with 400 episodes and 300 check-ins, range "Last 12 months": the median
-  PDF download (queries, template, the render in its own process). Target: under 3 s.
+  PDF download (queries, template, the render in its own process), and the CPU time the
+  renderer itself used (on a busy machine the wall-clock time includes waiting for a
+  core; the CPU time does not). Target: under 1.5 s.
 - bounds: the renderer's start-up (three one-line reports: the first starts the renderer
   server, the others are forked from it), and the worst inputs the limits
   allow: the episode list's ceiling (clinician.MAX_EPISODES episodes in 30 days), first
@@ -46,7 +48,7 @@ from pathlib import Path
 
 import patterns as base  # bench/patterns.py: the scratch database and fake accounts
 
-TARGET_SECONDS = 3.0
+TARGET_SECONDS = 1.5
 NOTE_WORDS = "Woke with the left calf locked, stretched it against the wall, walked it off. "
 
 
@@ -120,6 +122,7 @@ def measure_year(runs: int) -> bool:
         start = time.perf_counter()
         content = pdf_of(user, data)
         seconds.append(time.perf_counter() - start)
+    cpu = PEAKS.cpu[-runs:] if PEAKS else []
     pages = len(pypdf.PdfReader(io.BytesIO(content)).pages)
     median = statistics.median(seconds)
     print(f"  year      400 episodes, 300 check-ins over {year.span_days} days")
@@ -128,8 +131,13 @@ def measure_year(runs: int) -> bool:
         f"  seconds   median {median:.2f}, min {min(seconds):.2f}, max {max(seconds):.2f}"
         f" over {runs} runs (after one warm-up)"
     )
+    if cpu:
+        print(
+            f"  renderer  CPU median {statistics.median(cpu):.2f} s,"
+            f" min {min(cpu):.2f}, max {max(cpu):.2f}"
+        )
     met = median < TARGET_SECONDS
-    print(f"  target    under {TARGET_SECONDS:.0f} s: {'met' if met else 'missed'}")
+    print(f"  target    under {TARGET_SECONDS} s: {'met' if met else 'missed'}")
     return met
 
 
@@ -137,12 +145,14 @@ def measure_year(runs: int) -> bool:
 
 
 class RendererPeaks(logging.Handler):
-    """The renderers' peak RSS, as journal.reports.pdf logs it after each PDF (they are
-    forked from the renderer server, so getrusage(RUSAGE_CHILDREN) cannot see them)."""
+    """The renderers' peak RSS and CPU time, as journal.reports.pdf logs them after each
+    PDF (they are forked from the renderer server, so getrusage(RUSAGE_CHILDREN) cannot
+    see them)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.peaks: list[float] = []
+        self.cpu: list[float] = []
         logger = logging.getLogger("journal.reports.pdf")
         logger.addHandler(self)
         logger.setLevel(logging.INFO)
@@ -150,6 +160,7 @@ class RendererPeaks(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if record.msg.startswith("PDF rendered; renderer peak RSS"):
             self.peaks.append(float(record.args[0]))
+            self.cpu.append(float(record.args[1]))
 
 
 PEAKS: RendererPeaks | None = None
@@ -239,7 +250,9 @@ def measure_bounds() -> None:
 
     from journal.reports import clinician, pdf
 
-    tiny = "<!doctype html><html><body><p>One line.</p></body></html>"
+    tiny = (
+        '<!doctype html><html lang="en"><title>One line</title><body><p>One line.</p></body></html>'
+    )
     seconds = []
     for _ in range(3):
         start = time.perf_counter()

@@ -153,3 +153,64 @@ def test_the_pdf_fetches_nothing_but_own_static_files():
     ):
         with pytest.raises(pdf.BlockedFetch):
             pdf.url_fetcher(url)
+
+
+def _structure(reader: pypdf.PdfReader) -> list[str]:
+    """The PDF's structure tree, depth first, as its element types ("H1", "TD", ...)."""
+    kinds: list[str] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pypdf.generic.DictionaryObject) and "/S" in node:
+            kinds.append(str(node["/S"])[1:])
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    return kinds
+
+
+def _assert_tagged(content: bytes, episodes: int) -> None:
+    """PDF/UA-1: tagged, with its language, its title shown, and a structure a screen
+    reader can follow: the headings, the summary table with its header cells, each
+    episode an item of a list."""
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en"
+    assert reader.metadata.title.startswith("Muscle cramp report ")
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    metadata = root["/Metadata"].get_object().get_data()
+    assert b'pdfuaid:part="1"' in metadata  # the XMP metadata claims PDF/UA-1
+    assert reader.xmp_metadata.dc_title["x-default"] == reader.metadata.title
+    kinds = _structure(reader)
+    assert kinds[0] == "Document"
+    assert kinds.count("H1") == 1 and kinds.index("H1") < kinds.index("H2")
+    assert {"P", "Table", "TH", "TD", "L"} <= set(kinds)
+    assert kinds.count("LI") == episodes
+    # Every mark on every page is reachable from the tree (nothing read out of order).
+    parents = root["/StructTreeRoot"]["/ParentTree"].get_object()["/Nums"]
+    assert len(parents) >= 2 * len(reader.pages)
+
+
+def test_the_pdf_is_tagged_for_a_screen_reader(user, alice_client, make_episode):
+    _three_episodes(user, make_episode)
+    response = alice_client.post(reverse("report_pdf"), {"range": "90d"})
+    assert response.status_code == HTTPStatus.OK
+    period = alice_client.get(reverse("report")).context["period"]
+    _assert_tagged(response.content, episodes=3)
+    title = pypdf.PdfReader(io.BytesIO(response.content)).metadata.title
+    assert title == f"Muscle cramp report {period.start} to {period.end}"
+
+
+def test_a_shared_pdf_is_tagged_too(user, alice_client, make_episode):
+    _three_episodes(user, make_episode)
+    made = alice_client.post(reverse("share_list"), {"range": "90d", "days": "14"})
+    assert made.status_code == HTTPStatus.OK
+    token = made.context["new_link"].url.rstrip("/").rsplit("/", 1)[1]
+    response = Client().get(reverse("shared_pdf", args=[token]))
+    assert response.status_code == HTTPStatus.OK
+    _assert_tagged(response.content, episodes=3)

@@ -92,12 +92,20 @@ def _collected(relative: str) -> str | None:
     return staticfiles_storage.path(relative)
 
 
+# PDF/UA-1 (ISO 14289-1): a tagged PDF, its structure tree made from the HTML's elements
+# (headings, paragraphs, tables with their header cells, lists), with the document's
+# language (<html lang>) and its title (<title>) in the metadata, shown as the window's
+# title. A screen reader reads it in order; tagging costs about a tenth of the render.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def write_pdf(html: str) -> bytes:
     """The PDF, made in this process, without limits: for the child process only."""
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher).write_pdf()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # Renders are forked from a server process with WeasyPrint loaded (journal.reports.pdf_child).
@@ -127,8 +135,12 @@ def render_pdf(html: str) -> bytes:
         with contextlib.suppress(EOFError):  # it ended without a word: a limit, or a crash
             data = receive.recv_bytes()
             if data.startswith(b"%PDF-"):
-                peak_kb = int(receive.recv_bytes())
-                logger.info("PDF rendered; renderer peak RSS %d MB", peak_kb // 1024)
+                peak_kb, cpu_seconds = receive.recv_bytes().split()
+                logger.info(
+                    "PDF rendered; renderer peak RSS %d MB, CPU %.2f s",
+                    int(peak_kb) // 1024,
+                    float(cpu_seconds),
+                )
     finally:
         receive.close()
         child.join(5)
